@@ -1,0 +1,275 @@
+"""The indicator catalogue: every indicator's definition, source, pillar and scoring choices."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, cast
+
+import pandas as pd
+import yaml
+
+# The C loader is ten times faster; fall back to the pure-Python one where libyaml is absent.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+from readiness.errors import ReadinessError
+from readiness.paths import DATA_DIR
+
+CATALOGUE_FILE = DATA_DIR / "catalogue.yaml"
+SOURCES_FILE = DATA_DIR / "sources.yaml"
+
+Role = Literal["index", "context", "benchmark"]
+ROLES: tuple[Role, ...] = ("index", "context", "benchmark")
+INDEX_CODE = "INDEX"
+
+_INDICATOR_KEYS = {
+    "code", "name", "description", "unit", "source", "series", "role", "pillar",
+    "direction", "weight", "transform", "goalposts", "window",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Transform:
+    """Treatment applied before normalisation: an upper cap, then an optional natural log."""
+
+    cap: float | None = None
+    log: bool = False
+
+
+@dataclass(frozen=True)
+class Goalposts:
+    """Fixed normalisation bounds in the indicator's original unit, with the reason for them."""
+
+    lo: float
+    hi: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str
+    description: str
+    unit: str
+    source: str
+    series: str
+    licence: str
+    role: Role
+    pillar: str | None
+    direction: int
+    weight: float
+    transform: Transform
+    goalposts: Goalposts
+    window: int
+
+
+@dataclass(frozen=True)
+class Pillar:
+    code: str
+    name: str
+    description: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    name: str
+    producer: str
+    url: str
+    licence: str
+    citation: str
+    raw: str
+    via: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The declared framework: pillars, indicators and the sources they come from."""
+
+    index_name: str
+    pillars: tuple[Pillar, ...]
+    indicators: tuple[Indicator, ...]
+    sources: tuple[Source, ...]
+    excluded: tuple[dict[str, str], ...] = ()
+
+    def get(self, code: str) -> Indicator:
+        """The indicator with this code; ReadinessError naming the known codes otherwise."""
+        for ind in self.indicators:
+            if ind.code == code:
+                return ind
+        known = ", ".join(i.code for i in self.indicators)
+        raise ReadinessError(f"unknown indicator '{code}'; known codes: {known}")
+
+    def source(self, source_id: str) -> Source:
+        for src in self.sources:
+            if src.id == source_id:
+                return src
+        raise ReadinessError(f"unknown source '{source_id}'")
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(i.code for i in self.indicators)
+
+    def index_indicators(self) -> tuple[Indicator, ...]:
+        """The indicators that feed the readiness index, in catalogue order."""
+        return tuple(i for i in self.indicators if i.role == "index")
+
+    def pillar(self, code: str) -> Pillar:
+        for p in self.pillars:
+            if p.code == code:
+                return p
+        raise ReadinessError(f"unknown pillar '{code}'; known: {', '.join(self.pillar_codes)}")
+
+    @property
+    def pillar_codes(self) -> tuple[str, ...]:
+        return tuple(p.code for p in self.pillars)
+
+    def framework_table(self) -> pd.DataFrame:
+        """The COINr-style framework: iCode, iName, Parent, Level, Weight, Direction."""
+        rows = [
+            (i.code, i.name, i.pillar, 1, i.weight, i.direction) for i in self.index_indicators()
+        ]
+        rows += [(p.code, p.name, INDEX_CODE, 2, p.weight, 1) for p in self.pillars]
+        rows.append((INDEX_CODE, self.index_name, None, 3, 1.0, 1))
+        return pd.DataFrame(
+            rows, columns=["iCode", "iName", "Parent", "Level", "Weight", "Direction"]
+        )
+
+    def table(self) -> pd.DataFrame:
+        """One row per indicator with every field flattened, for display and download."""
+        pillar_names = {p.code: p.name for p in self.pillars}
+        return pd.DataFrame(
+            [
+                {
+                    "code": i.code,
+                    "name": i.name,
+                    "role": i.role,
+                    "pillar": pillar_names.get(i.pillar or "", ""),
+                    "unit": i.unit,
+                    "direction": i.direction,
+                    "weight": i.weight,
+                    "cap": i.transform.cap,
+                    "log": i.transform.log,
+                    "goalpost_lo": i.goalposts.lo,
+                    "goalpost_hi": i.goalposts.hi,
+                    "goalposts_reason": i.goalposts.reason,
+                    "window_years": i.window,
+                    "source": i.source,
+                    "series": i.series,
+                    "licence": i.licence,
+                    "description": i.description,
+                }
+                for i in self.indicators
+            ]
+        )
+
+
+@functools.cache
+def load_catalogue(
+    path: Path = CATALOGUE_FILE, sources_path: Path = SOURCES_FILE
+) -> Catalogue:
+    """Read and validate the catalogue; every problem is reported at once."""
+    sources = _load_sources(sources_path)
+    try:
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ReadinessError(f"cannot read the catalogue {path}: {exc}") from exc
+    problems: list[str] = []
+    source_ids = {s.id: s for s in sources}
+    pillars = tuple(
+        Pillar(str(p["code"]), str(p["name"]), str(p.get("description", "")), float(p["weight"]))
+        for p in doc.get("pillars", [])
+    )
+    pillar_codes = {p.code for p in pillars}
+    indicators: list[Indicator] = []
+    seen: set[str] = set()
+    for n, raw in enumerate(doc.get("indicators", []), start=1):
+        where = f"catalogue indicator #{n} ({raw.get('code', '?')})"
+        missing = _INDICATOR_KEYS - set(raw)
+        extra = set(raw) - _INDICATOR_KEYS
+        if missing:
+            problems.append(f"{where}: add the missing key(s) {sorted(missing)}")
+            continue
+        if extra:
+            problems.append(f"{where}: remove the unknown key(s) {sorted(extra)}")
+        ind = _indicator(raw, source_ids, where, problems)
+        if ind is None:
+            continue
+        if ind.code in seen:
+            problems.append(f"{where}: the code '{ind.code}' is used twice; make codes unique")
+        seen.add(ind.code)
+        if ind.role == "index" and ind.pillar not in pillar_codes:
+            problems.append(f"{where}: pillar '{ind.pillar}' is not one of {sorted(pillar_codes)}")
+        indicators.append(ind)
+    for p in pillars:
+        if not any(i.pillar == p.code and i.role == "index" for i in indicators):
+            problems.append(f"pillar {p.code}: give it at least one index indicator")
+    if problems:
+        raise ReadinessError(
+            f"the catalogue {path.name} has {len(problems)} problem(s):\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )
+    return Catalogue(
+        index_name=str(doc.get("index", {}).get("name", "Readiness index")),
+        pillars=pillars,
+        indicators=tuple(indicators),
+        sources=sources,
+        excluded=tuple(doc.get("excluded", [])),
+    )
+
+
+def _indicator(
+    raw: dict[str, Any], sources: dict[str, Source], where: str, problems: list[str]
+) -> Indicator | None:
+    start = len(problems)
+    role = raw["role"]
+    if role not in ROLES:
+        problems.append(f"{where}: role must be one of {ROLES}, not {role!r}")
+    if raw["source"] not in sources:
+        problems.append(f"{where}: source '{raw['source']}' is not declared in sources.yaml")
+    if raw["direction"] not in (1, -1):
+        problems.append(f"{where}: direction must be 1 or -1, not {raw['direction']!r}")
+    weight = raw["weight"]
+    if not isinstance(weight, int | float) or weight < 0:
+        problems.append(f"{where}: weight must be a number >= 0, not {weight!r}")
+    gp = raw["goalposts"] or {}
+    if not {"lo", "hi", "reason"} <= set(gp) or not gp.get("reason"):
+        problems.append(f"{where}: goalposts need lo, hi and a reason")
+    elif not float(gp["lo"]) < float(gp["hi"]):
+        problems.append(f"{where}: goalposts need lo < hi, got {gp['lo']} and {gp['hi']}")
+    tr = raw["transform"] or {}
+    if tr.get("log") and "goalposts" in raw and gp and float(gp.get("lo", 0)) <= 0:
+        problems.append(f"{where}: a log transform needs goalposts above 0")
+    window = raw["window"]
+    if not isinstance(window, int) or not 1 <= window <= 10:
+        problems.append(f"{where}: window must be a whole number of years from 1 to 10")
+    if len(problems) > start:
+        return None
+    return Indicator(
+        code=str(raw["code"]),
+        name=str(raw["name"]),
+        description=str(raw["description"]),
+        unit=str(raw["unit"]),
+        source=str(raw["source"]),
+        series=str(raw["series"]),
+        licence=sources[raw["source"]].licence,
+        role=cast(Role, role),
+        pillar=None if raw["pillar"] is None else str(raw["pillar"]),
+        direction=int(raw["direction"]),
+        weight=float(weight),
+        transform=Transform(
+            cap=None if tr.get("cap") is None else float(tr["cap"]), log=bool(tr.get("log"))
+        ),
+        goalposts=Goalposts(float(gp["lo"]), float(gp["hi"]), str(gp["reason"])),
+        window=window,
+    )
+
+
+def _load_sources(path: Path) -> tuple[Source, ...]:
+    try:
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        return tuple(Source(**{k: str(v) for k, v in s.items()}) for s in doc["sources"])
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise ReadinessError(f"cannot read the sources file {path}: {exc}") from exc
