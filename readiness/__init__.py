@@ -1,1 +1,1 @@
-"""Readiness core: data snapshot, indicator catalogue, index engine, gaps and reports (no Streamlit)."""
+"""Readiness core: snapshot, catalogue, index engine, gaps and reports; no Streamlit here."""

@@ -10,11 +10,11 @@ from typing import Any, Literal, cast
 import pandas as pd
 import yaml
 
-# The C loader is ten times faster; fall back to the pure-Python one where libyaml is absent.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 from readiness.errors import ReadinessError
 from readiness.paths import DATA_DIR
+
+# The C loader is ten times faster; fall back to the pure-Python one where libyaml is absent.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 CATALOGUE_FILE = DATA_DIR / "catalogue.yaml"
 SOURCES_FILE = DATA_DIR / "sources.yaml"
@@ -167,9 +167,7 @@ class Catalogue:
 
 
 @functools.cache
-def load_catalogue(
-    path: Path = CATALOGUE_FILE, sources_path: Path = SOURCES_FILE
-) -> Catalogue:
+def load_catalogue(path: Path = CATALOGUE_FILE, sources_path: Path = SOURCES_FILE) -> Catalogue:
     """Read and validate the catalogue; every problem is reported at once."""
     sources = _load_sources(sources_path)
     try:

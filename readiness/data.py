@@ -100,7 +100,7 @@ def _read(path: Path, dtypes: dict[str, str], problems: list[str]) -> pd.DataFra
         if missing:
             problems.append(f"{path.name}: missing column(s) {missing}")
             return pd.DataFrame()
-        return pd.read_csv(path, dtype=dtypes, engine="pyarrow")  # type: ignore[arg-type]
+        return pd.read_csv(path, dtype=dtypes, engine="pyarrow")
     except (ValueError, TypeError, OSError) as exc:
         problems.append(f"{path.name}: cannot be read with the expected types ({exc})")
         return pd.DataFrame()

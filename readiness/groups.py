@@ -62,7 +62,9 @@ def standard_groups(countries: pd.DataFrame, year: int | None = None,
     ]
     for code, region in ITU_REGION_CODES.items():
         groups.append(
-            Group(code, f"ITU-D region: {region}", "itu_region", _codes(c, c["itu_region"] == region))
+            Group(
+                code, f"ITU-D region: {region}", "itu_region", _codes(c, c["itu_region"] == region)
+            )
         )
     income = _income_at(c, year, income_history)
     for code, label in INCOME_CODES.items():

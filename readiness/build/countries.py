@@ -69,8 +69,8 @@ def read_income_history(raw: Path, economies: set[str]) -> pd.DataFrame:
     long["income_group"] = long["g"].str.strip().str.rstrip("*").map(INCOME_CODES)
     out = long.dropna(subset=["year", "income_group"]).rename(columns={0: "iso3"})
     out["year"] = out["year"].astype(int)
-    return out[["iso3", "year", "income_group"]].sort_values(["iso3", "year"]).reset_index(
-        drop=True
+    return (
+        out[["iso3", "year", "income_group"]].sort_values(["iso3", "year"]).reset_index(drop=True)
     )
 
 
@@ -109,9 +109,8 @@ def build_countries(raw: Path, un_members: set[str], population: pd.DataFrame) -
     out["ldc"] = out["iso3"].isin(ldc)
     out["lldc"] = codes["Land Locked Developing Countries (LLDC)"].reindex(universe).eq("x")
     out["sids"] = codes["Small Island Developing States (SIDS)"].reindex(universe).eq("x")
-    out["sids_status"] = np.where(
-        out["sids"], np.where(out["un_member"], "UN member", "associate member"), None
-    )
+    status = out["un_member"].map({True: "UN member", False: "associate member"})
+    out["sids_status"] = status.where(out["sids"])
     transition = pd.read_csv(MANUAL_DIR / "transition_economies.csv", dtype=str)
     out["transition"] = out["iso3"].isin(set(transition["iso3"]))
     dev = legacy["Developed / Developing Countries"].reindex(universe)

@@ -20,7 +20,9 @@ def build_geo(raw: Path, countries: pd.DataFrame) -> dict[str, bytes]:
     """The geo files, keyed by their path under static/ (topojson/) or data/ (geo/)."""
     files: dict[str, bytes] = {}
     for res in ("50m", "110m"):
-        files[f"topojson/world_{res}.json"] = (raw / "geo" / "plotly" / f"world_{res}.json").read_bytes()
+        files[f"topojson/world_{res}.json"] = (
+            raw / "geo" / "plotly" / f"world_{res}.json"
+        ).read_bytes()
     shapes = gpd.read_file(raw / "geo" / "visionscarto_world_50m.topo.json", layer="countries")
     shapes = shapes.rename(columns={"a3": "iso3"})[["iso3", "geometry"]]
     shapes = shapes[shapes["iso3"].isin(set(countries["iso3"]))].copy()

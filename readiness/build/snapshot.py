@@ -1,4 +1,4 @@
-"""Build the snapshot: load each source, harmonise codes, check, and write data/ deterministically."""
+"""Build the snapshot: load each source, harmonise codes, check, write data/ deterministically."""
 
 from __future__ import annotations
 
@@ -54,7 +54,6 @@ def build_snapshot(
     countries = build_countries(raw, un_members, population)
     universe = set(countries["iso3"])
     values = _finalise_values(tidy, universe)
-    economies, _ = read_wb_class(raw)
     income_history = read_income_history(raw, universe)
     coverage = coverage_table(values, catalogue)
 
@@ -154,7 +153,7 @@ def _finalise_values(tidy: pd.DataFrame, universe: set[str]) -> pd.DataFrame:
 
 
 def coverage_table(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
-    """Per indicator: economies with any value, in the latest window, median year, estimate share."""
+    """Per indicator: economies with any value and in the latest window, median year, estimates."""
     latest = int(values["year"].max())
     rows = []
     for ind in catalogue.indicators:

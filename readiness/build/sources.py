@@ -71,9 +71,7 @@ def read_itu_idi(raw: Path, series: list[str]) -> pd.DataFrame:
     """IDI 2024 (latin-1, two blank ISO3 codes patched by name); `idi` gives 2024 and 2023."""
     df = read_idi_table(raw)
     rows = [
-        pd.DataFrame(
-            {"code": df["iso3"], "series": "idi", "year": 2024, "value": df["idi_score"]}
-        ),
+        pd.DataFrame({"code": df["iso3"], "series": "idi", "year": 2024, "value": df["idi_score"]}),
         pd.DataFrame({"code": df["iso3"], "series": "idi", "year": 2023, "value": df["idi_2023"]}),
     ]
     out = pd.concat(rows, ignore_index=True)

@@ -1,0 +1,44 @@
+# The README's two commands are `make run` and `make test`; everything else is a helper.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+
+.PHONY: run test lint typecheck pytest bench data browser clean
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+## Set up and start the dashboard at http://127.0.0.1:8501 (offline).
+run: $(STAMP)
+	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port 8501
+
+## Set up (Python packages, Debian chromium for browser tests) and run the whole test suite.
+test: $(STAMP) browser lint typecheck pytest
+
+browser:
+	bash scripts/ensure-chromium.sh
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+pytest: $(STAMP)
+	$(PY) -m pytest
+
+## Rebuild the committed snapshot from ../shared/data/raw (or $$READINESS_RAW_DIR).
+data: $(STAMP)
+	$(PY) -m readiness build-data
+
+## Benchmarks print figures; they are not tests.
+bench: $(STAMP)
+	for f in bench/*.py; do $(PY) $$f; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Streamlit glue: caching, session state and page furniture (pages -> dashboard -> readiness)."""
