@@ -304,8 +304,8 @@ def check_geometric(normalised: np.ndarray, codes: Sequence[str], units: Sequenc
         i, j = np.argwhere(bad)[0]
         raise ReadinessError(
             f"the geometric mean needs scores > 0 but {int(bad.sum())} normalised value(s) are "
-            f"<= 0 (e.g. {codes[j]} of {units[i]} = {normalised[i, j]:g}); normalise onto "
-            "positive bounds such as 1,100"
+            f"<= 0 (e.g. {codes[j]} of {units[i]} = {normalised[i, j]:g}); use positive "
+            "bounds, e.g. --bounds 1,100 (bounds: [1, 100] in a method file)"
         )
 
 
@@ -321,7 +321,8 @@ class Result:
     raw: pd.DataFrame  # selected raw values
     years: pd.DataFrame | None  # year of each selected value
     estimates: pd.DataFrame | None  # True where the selected value is a producer's estimate
-    treated: pd.DataFrame
+    treated: pd.DataFrame  # after caps, logs and winsorisation; before imputation
+    imputed_values: pd.DataFrame  # treated values with imputed ones filled in
     imputed: pd.DataFrame  # True where a value was imputed
     normalised: pd.DataFrame
     scores: pd.DataFrame  # every aggregate, bottom level first; NaN = not scored
@@ -602,6 +603,7 @@ def build_index(data: IndexData, framework: Framework, method: Method | None = N
         years=data.years,
         estimates=data.estimates,
         treated=pd.DataFrame(prep.treated, index=units, columns=ind_cols),
+        imputed_values=pd.DataFrame(values, index=units, columns=ind_cols),
         imputed=pd.DataFrame(flags, index=units, columns=ind_cols),
         normalised=pd.DataFrame(norm, index=units, columns=ind_cols),
         scores=pd.DataFrame(scores, index=units, columns=agg_cols),
