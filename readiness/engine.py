@@ -549,7 +549,10 @@ def prepare(data: IndexData, framework: Framework, method: Method) -> Prepared:
         problems.append(str(exc))
     if problems:
         raise ReadinessError("cannot build the index: " + "; ".join(problems))
-    raw = data.raw[list(framework.indicators)].to_numpy(dtype=float)
+    if list(data.raw.columns) == list(framework.indicators):
+        raw = data.raw.to_numpy(dtype=float, copy=True)
+    else:
+        raw = data.raw.to_numpy(dtype=float)[:, data.raw.columns.get_indexer(framework.indicators)]
     treated, table, notes = treat(raw.copy(), specs, method, framework.indicators)
     groups = (
         group_labels(data.units.reindex(data.raw.index), method)
@@ -585,13 +588,11 @@ def build_index(data: IndexData, framework: Framework, method: Method | None = N
     level_scores, level_cov = aggregate_all(
         norm, matrices, method.aggregation, thresholds(framework, method)
     )
-    agg_codes = [c for plan in framework.plans for c in plan.parents]
     scores = np.concatenate(level_scores, axis=1)
     cover = np.concatenate(level_cov, axis=1)
     ranks = rank_scores(scores, axis=0)
 
-    ind_cols = pd.Index(codes, name="indicator")
-    agg_cols = pd.Index(agg_codes, name="aggregate")
+    ind_cols, agg_cols = framework.indicator_index, framework.aggregate_index
     norm_weights = _normalised_weights(framework, prep.weights)
     effective = _effective_weights(framework, matrices)
     return Result(
@@ -608,12 +609,22 @@ def build_index(data: IndexData, framework: Framework, method: Method | None = N
         normalised=pd.DataFrame(norm, index=units, columns=ind_cols),
         scores=pd.DataFrame(scores, index=units, columns=agg_cols),
         coverage=pd.DataFrame(cover, index=units, columns=agg_cols),
-        ranks=pd.DataFrame(ranks, index=units, columns=agg_cols).astype("Int64"),
+        ranks=_int_frame(ranks, units, agg_cols),
         weights=norm_weights,
         effective_weights=pd.Series(effective, index=ind_cols),
         treatment=prep.treatment,
         notes=tuple(notes),
     )
+
+
+def _int_frame(values: np.ndarray, index: pd.Index, columns: pd.Index) -> pd.DataFrame:
+    """A nullable-integer frame from floats with NaN (astype("Int64") is ten times slower)."""
+    mask = np.isnan(values)
+    ints = np.where(mask, 0, values).astype(np.int64)
+    return pd.DataFrame(
+        {c: pd.arrays.IntegerArray(ints[:, j], mask[:, j]) for j, c in enumerate(columns)},
+        index=index,
+    ).rename_axis(columns=columns.name)
 
 
 def _normalised_weights(framework: Framework, weights: Mapping[str, float]) -> pd.Series:
@@ -622,7 +633,7 @@ def _normalised_weights(framework: Framework, weights: Mapping[str, float]) -> p
         if node.parent is None:
             out[node.code] = 1.0
             continue
-        siblings = framework.children(node.parent)
+        siblings = framework.child_map[node.parent]
         total = sum(weights[s] for s in siblings)
         out[node.code] = weights[node.code] / total
     return pd.Series(out, name="weight")

@@ -130,6 +130,15 @@ class Framework:
         return tuple(n.code for lev in range(2, self.top_level + 1) for n in self.level_nodes(lev))
 
     @cached_property
+    def indicator_index(self) -> pd.Index:
+        """Indicator codes as a column index (built once: string indexes are costly to make)."""
+        return pd.Index(self.indicators, name="indicator")
+
+    @cached_property
+    def aggregate_index(self) -> pd.Index:
+        return pd.Index(self.aggregates, name="aggregate")
+
+    @cached_property
     def top_level(self) -> int:
         return max(n.level for n in self.nodes)
 
@@ -146,8 +155,17 @@ class Framework:
     def level_nodes(self, level: int) -> tuple[Node, ...]:
         return tuple(n for n in self.nodes if n.level == level)
 
+    @cached_property
+    def child_map(self) -> dict[str, tuple[str, ...]]:
+        """Each node's children in table order (leaves map to an empty tuple)."""
+        out: dict[str, list[str]] = {n.code: [] for n in self.nodes}
+        for n in self.nodes:
+            if n.parent is not None:
+                out[n.parent].append(n.code)
+        return {k: tuple(v) for k, v in out.items()}
+
     def children(self, code: str) -> tuple[str, ...]:
-        return tuple(n.code for n in self.nodes if n.parent == code)
+        return self.child_map[code]
 
     def name(self, code: str) -> str:
         return self.by_code[code].name
@@ -181,7 +199,7 @@ class Framework:
         problems = []
         for plan in self.plans:
             for parent in plan.parents:
-                kids = self.children(parent)
+                kids = self.child_map[parent]
                 if sum(out[k] for k in kids) <= 0:
                     problems.append(f"all children of {parent} have weight 0")
         if problems:
