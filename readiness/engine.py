@@ -552,7 +552,8 @@ def prepare(data: IndexData, framework: Framework, method: Method) -> Prepared:
     if list(data.raw.columns) == list(framework.indicators):
         raw = data.raw.to_numpy(dtype=float, copy=True)
     else:
-        raw = data.raw.to_numpy(dtype=float)[:, data.raw.columns.get_indexer(framework.indicators)]
+        cols = data.raw.columns.get_indexer(framework.indicator_index)
+        raw = np.take(data.raw.to_numpy(dtype=float), cols, axis=1)
     treated, table, notes = treat(raw.copy(), specs, method, framework.indicators)
     groups = (
         group_labels(data.units.reindex(data.raw.index), method)
@@ -621,10 +622,12 @@ def _int_frame(values: np.ndarray, index: pd.Index, columns: pd.Index) -> pd.Dat
     """A nullable-integer frame from floats with NaN (astype("Int64") is ten times slower)."""
     mask = np.isnan(values)
     ints = np.where(mask, 0, values).astype(np.int64)
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {c: pd.arrays.IntegerArray(ints[:, j], mask[:, j]) for j, c in enumerate(columns)},
         index=index,
-    ).rename_axis(columns=columns.name)
+    )
+    out.columns = columns
+    return out
 
 
 def _normalised_weights(framework: Framework, weights: Mapping[str, float]) -> pd.Series:
