@@ -115,6 +115,7 @@ def test_outlook_without_a_target_is_blank_and_no_trend_is_said():
         np.array([nan, 2030.0]),
     )
     assert label.tolist() == ["", "no trend"] and np.isnan(needed[0])
+    assert np.isnan(reach).all()
 
 
 # --- the real snapshot --------------------------------------------------------------------------
