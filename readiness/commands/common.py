@@ -8,32 +8,16 @@ from typing import TextIO
 
 import pandas as pd
 
+# Moved to readiness.safe; re-exported so existing imports keep working.
+from readiness.safe import neutralise_formulas
+
 FORMATS = ("csv", "json", "table")
 
-# A cell starting with one of these is run as a formula by spreadsheet programs.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["FORMATS", "add_format_option", "emit", "neutralise_formulas"]
 
 
 def add_format_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS, default="csv", help="output format")
-
-
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would run as a formula with a quote."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(_safe_cell)
-    return out
-
-
-def _safe_cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        try:
-            float(value)
-        except ValueError:
-            return "'" + value
-    return value
 
 
 def emit(frame: pd.DataFrame, fmt: str, stream: TextIO | None = None) -> None:
