@@ -1,0 +1,319 @@
+"""User data as an overlay: applied to a snapshot it gives a NEW snapshot; data/ is never touched.
+
+An Overlay holds validated tidy rows, the new indicators it declares and where it came from.
+`apply_overlays(snapshot, overlays)` merges them: a user value replaces the snapshot's value for
+the same economy, indicator and year, and every user row carries the source id USER, so tables,
+maps and citations can tell user data apart. `preview` scores before and after.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from readiness.catalogue import Catalogue, Indicator, Source
+from readiness.data import Snapshot
+from readiness.method import Method
+
+USER_SOURCE = "USER"
+USER_LICENCE = "as supplied by the user"
+ROW_COLUMNS = ("iso3", "indicator", "year", "value")
+KEY = ["iso3", "indicator", "year"]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where an overlay came from: the file's name and SHA-256, and when it was uploaded (UTC)."""
+
+    filename: str
+    sha256: str
+    uploaded_at: str
+
+
+@dataclass(frozen=True, eq=False)
+class Overlay:
+    """Validated user values (iso3, indicator, year, value), new indicators, and provenance.
+
+    Build overlays with `readiness.upload.validate_upload` (or a scenario import), which checks
+    them; the rows are stored sorted with fixed dtypes so equal content compares equal.
+    """
+
+    rows: pd.DataFrame
+    indicators: tuple[Indicator, ...]
+    provenance: Provenance
+
+    def __post_init__(self) -> None:
+        rows = pd.DataFrame(
+            {
+                "iso3": self.rows["iso3"].astype(str).to_numpy(),
+                "indicator": self.rows["indicator"].astype(str).to_numpy(),
+                "year": self.rows["year"].to_numpy(dtype="int64"),
+                "value": self.rows["value"].to_numpy(dtype="float64"),
+            }
+        )
+        rows = rows.sort_values(KEY, kind="stable").reset_index(drop=True)
+        object.__setattr__(self, "rows", rows)
+        object.__setattr__(self, "indicators", tuple(self.indicators))
+        object.__setattr__(self, "_token", _token(rows, self.indicators, self.provenance))
+
+    @property
+    def token(self) -> str:
+        """A SHA-256 of the content (rows, indicators, file name and hash): a cache key."""
+        return str(self.__dict__["_token"])
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The indicator codes this overlay holds values for."""
+        return tuple(pd.unique(self.rows["indicator"]))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Overlay):
+            return NotImplemented
+        return (
+            self.token == other.token
+            and self.provenance == other.provenance
+            and self.indicators == other.indicators
+            and self.rows.equals(other.rows)
+        )
+
+    def __hash__(self) -> int:
+        return hash(self.token)
+
+
+def _token(rows: pd.DataFrame, indicators: Sequence[Indicator], prov: Provenance) -> str:
+    digest = hashlib.sha256()
+    head = {"indicators": [asdict(i) for i in indicators], "file": [prov.filename, prov.sha256]}
+    digest.update(json.dumps(head, sort_keys=True, default=str).encode())
+    for column in ("iso3", "indicator"):
+        digest.update("\x1f".join(rows[column].tolist()).encode())
+    digest.update(rows["year"].to_numpy(dtype="<i8").tobytes())
+    digest.update(rows["value"].to_numpy(dtype="<f8").tobytes())
+    return digest.hexdigest()
+
+
+def overlays_token(overlays: Sequence[Overlay]) -> str:
+    """One cache key for a sequence of overlays ("" for none)."""
+    if not overlays:
+        return ""
+    return hashlib.sha256("".join(o.token for o in overlays).encode()).hexdigest()
+
+
+def user_source(overlays: Sequence[Overlay]) -> Source:
+    """The USER source entry: names each file, its hash and upload time, for citations."""
+    files = "; ".join(
+        f"{o.provenance.filename} (sha256 {o.provenance.sha256[:12]}, uploaded "
+        f"{o.provenance.uploaded_at})"
+        for o in overlays
+    )
+    return Source(
+        id=USER_SOURCE,
+        name=f"User data: {', '.join(o.provenance.filename for o in overlays)}",
+        producer="the user (not checked by ITU or the project)",
+        url="",
+        licence=USER_LICENCE,
+        citation=f"User-supplied data: {files}. Not part of the published snapshot.",
+        raw="",
+        via="upload",
+    )
+
+
+def apply_overlay(snapshot: Snapshot, overlay: Overlay) -> Snapshot:
+    """A new snapshot with one overlay applied (see apply_overlays)."""
+    return apply_overlays(snapshot, [overlay])
+
+
+def apply_overlays(snapshot: Snapshot, overlays: Sequence[Overlay]) -> Snapshot:
+    """A NEW snapshot: user rows replace the same economy-indicator-year, later overlays win.
+
+    New indicators join the catalogue (index role in their pillar, or context) with the USER
+    source; the snapshot passed in and the files under data/ are left unchanged.
+    """
+    overlays = list(overlays)
+    if not overlays:
+        return snapshot
+    user = pd.concat([o.rows for o in overlays], ignore_index=True)
+    user = user.drop_duplicates(KEY, keep="last")
+    base = snapshot.values
+    replaced = _key_index(base).isin(_key_index(user))
+    added = pd.DataFrame(
+        {
+            "iso3": pd.array(user["iso3"].to_numpy(dtype=object), dtype="string"),
+            "indicator": pd.array(user["indicator"].to_numpy(dtype=object), dtype="string"),
+            "year": user["year"].to_numpy(dtype="int64"),
+            "value": user["value"].to_numpy(dtype="float64"),
+            "source": pd.array(np.full(len(user), USER_SOURCE), dtype="string"),
+            "estimate": np.zeros(len(user), dtype=bool),
+        }
+    )
+    values = pd.concat([base.loc[~replaced], added], ignore_index=True)
+    values = values.sort_values(["indicator", "iso3", "year"], kind="stable").reset_index(drop=True)
+    catalogue = _catalogue(snapshot.catalogue, overlays)
+    coverage = _coverage(snapshot, values, catalogue, set(user["indicator"]))
+    return replace(snapshot, values=values, catalogue=catalogue, coverage=coverage)
+
+
+def _key_index(frame: pd.DataFrame) -> pd.MultiIndex:
+    return pd.MultiIndex.from_arrays(
+        [
+            frame["iso3"].astype(str).to_numpy(),
+            frame["indicator"].astype(str).to_numpy(),
+            frame["year"].to_numpy(dtype="int64"),
+        ]
+    )
+
+
+def _catalogue(catalogue: Catalogue, overlays: Sequence[Overlay]) -> Catalogue:
+    new: dict[str, Indicator] = {}
+    for overlay in overlays:
+        for ind in overlay.indicators:
+            new[ind.code] = ind
+    known = set(catalogue.codes)
+    indicators = catalogue.indicators + tuple(i for c, i in new.items() if c not in known)
+    sources = tuple(s for s in catalogue.sources if s.id != USER_SOURCE)
+    return replace(catalogue, indicators=indicators, sources=(*sources, user_source(overlays)))
+
+
+def _coverage(
+    snapshot: Snapshot, values: pd.DataFrame, catalogue: Catalogue, touched: set[str]
+) -> pd.DataFrame:
+    """The coverage table with the touched indicators' rows recomputed."""
+    from readiness.build.snapshot import coverage_table
+
+    sub = replace(catalogue, indicators=tuple(i for i in catalogue.indicators if i.code in touched))
+    fresh = coverage_table(values[values["indicator"].isin(touched)], sub)
+    # Keep the published window end so rows stay comparable with the untouched ones.
+    base = snapshot.coverage
+    kept = base[~base["indicator"].isin(touched)]
+    order = {c: n for n, c in enumerate(catalogue.codes)}
+    out = pd.concat([kept, fresh], ignore_index=True)
+    return out.sort_values("indicator", key=lambda s: s.map(order)).reset_index(drop=True)
+
+
+def user_mask(values: pd.DataFrame) -> pd.Series:
+    """True for rows that came from a user's upload."""
+    return values["source"].astype(str).eq(USER_SOURCE)
+
+
+def has_user_data(snapshot: Snapshot) -> bool:
+    return bool(user_mask(snapshot.values).any())
+
+
+# --- preview ----------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class Preview:
+    """What applying overlays changes: values added or overridden, economies, ranks."""
+
+    year: int
+    added: int
+    overridden: int
+    unchanged: int
+    changes: pd.DataFrame  # iso3, name, indicator, year, before, after, change
+    economies: tuple[str, ...]
+    new_indicators: tuple[str, ...]
+    ranks: pd.DataFrame  # iso3, name, index_before, index_after, rank_before, rank_after, moved
+
+    def summary(self) -> str:
+        moved = int((self.ranks["moved"].fillna(0) != 0).sum()) if len(self.ranks) else 0
+        return (
+            f"{self.added:,} value(s) added, {self.overridden:,} overridden "
+            f"({self.unchanged:,} identical); {len(self.economies)} economies affected; "
+            f"{len(self.new_indicators)} new indicator(s); {moved} economies change rank in "
+            f"{self.year}"
+        )
+
+
+def preview(
+    snapshot: Snapshot,
+    overlays: Overlay | Sequence[Overlay],
+    year: int | None = None,
+    method: Method | None = None,
+) -> Preview:
+    """Compare the snapshot with and without the overlays, values and ranks, for one year."""
+    overlays = [overlays] if isinstance(overlays, Overlay) else list(overlays)
+    after = apply_overlays(snapshot, overlays)
+    user = pd.concat([o.rows for o in overlays], ignore_index=True).drop_duplicates(
+        KEY, keep="last"
+    )
+    base = snapshot.values[["iso3", "indicator", "year", "value"]].astype({"iso3": str})
+    base["indicator"] = base["indicator"].astype(str)
+    merged = user.merge(base, on=KEY, how="left", suffixes=("", "_before"))
+    changes = pd.DataFrame(
+        {
+            "iso3": merged["iso3"],
+            "name": merged["iso3"].map(snapshot._names()),
+            "indicator": merged["indicator"],
+            "year": merged["year"],
+            "before": merged["value_before"],
+            "after": merged["value"],
+        }
+    )
+    changes["change"] = np.where(
+        changes["before"].isna(),
+        "added",
+        np.where(changes["before"] == changes["after"], "same", "overridden"),
+    )
+    year = after.latest_year if year is None else year
+    method = method or Method()
+    before_res, after_res = _score(snapshot, year, method), _score(after, year, method)
+    units = before_res.index.index
+    ranks = pd.DataFrame(
+        {
+            "iso3": units.astype(str),
+            "index_before": before_res.index.to_numpy(dtype=float),
+            "index_after": after_res.index.reindex(units).to_numpy(dtype=float),
+            "rank_before": before_res.rank.to_numpy(),
+            "rank_after": after_res.rank.reindex(units).to_numpy(),
+        }
+    )
+    for column in ("rank_before", "rank_after"):
+        ranks[column] = ranks[column].astype("Int64")
+    ranks.insert(1, "name", ranks["iso3"].map(snapshot._names()))
+    ranks["moved"] = (ranks["rank_before"] - ranks["rank_after"]).astype("Int64")
+    diff = (ranks["index_before"] - ranks["index_after"]).abs() > 1e-9
+    diff |= ranks["index_before"].isna() != ranks["index_after"].isna()
+    ranks = ranks[diff | (ranks["moved"].fillna(0) != 0)]
+    ranks = ranks.sort_values("rank_after", na_position="last", kind="stable")
+    known = set(snapshot.catalogue.codes)
+    new_codes = tuple(c for o in overlays for c in o.codes if c not in known)
+    return Preview(
+        year=int(year),
+        added=int((changes["change"] == "added").sum()),
+        overridden=int((changes["change"] == "overridden").sum()),
+        unchanged=int((changes["change"] == "same").sum()),
+        changes=changes.reset_index(drop=True),
+        economies=tuple(sorted(set(user["iso3"]))),
+        new_indicators=tuple(dict.fromkeys(new_codes)),
+        ranks=ranks.reset_index(drop=True),
+    )
+
+
+def _score(snapshot: Snapshot, year: int, method: Method) -> Any:
+    """Score with explicit inputs: the engine's one-snapshot cache is left alone."""
+    from readiness.engine import build_index, data_for_year, panel_from_snapshot
+    from readiness.framework import Framework
+
+    framework = Framework.from_catalogue(snapshot.catalogue)
+    panel = panel_from_snapshot(snapshot, framework)
+    return build_index(data_for_year(panel, framework, method, year), framework, method)
+
+
+__all__ = [
+    "USER_LICENCE",
+    "USER_SOURCE",
+    "Overlay",
+    "Preview",
+    "Provenance",
+    "apply_overlay",
+    "apply_overlays",
+    "has_user_data",
+    "overlays_token",
+    "preview",
+    "user_mask",
+    "user_source",
+]
