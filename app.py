@@ -1,12 +1,32 @@
-"""Router only: the pages live in pages/, the logic in readiness/."""
+"""Router only: the pages live in app_pages/, the logic in readiness/.
+
+The folder is not called pages/: Streamlit would also register it as legacy pages, and a
+shared link opened on a freshly started server would then skip this router.
+"""
 
 import streamlit as st
 
-st.set_page_config(page_title="IoT & SSCC readiness", page_icon=":material/hub:", layout="wide")
+from dashboard.i18n import t
+from readiness.paths import STATIC_DIR
+
+ICON = str(STATIC_DIR / "favicon.png")
+
+st.set_page_config(page_title=t("app.title"), page_icon=ICON, layout="wide")
 
 navigation = st.navigation(
     [
-        st.Page("pages/data_sources.py", title="Data and sources", icon=":material/dataset:"),
+        st.Page("app_pages/map.py", title=t("nav.map"), icon=":material/public:", url_path="map",
+                default=True),
+        st.Page("app_pages/profile.py", title=t("nav.profile"), icon=":material/flag:",
+                url_path="profile"),
+        st.Page("app_pages/compare.py", title=t("nav.compare"), icon=":material/compare_arrows:",
+                url_path="compare"),
+        st.Page("app_pages/gaps.py", title=t("nav.gaps"), icon=":material/trending_up:",
+                url_path="gaps"),
+        st.Page("app_pages/method.py", title=t("nav.method"), icon=":material/tune:",
+                url_path="method"),
+        st.Page("app_pages/data_sources.py", title=t("nav.data"), icon=":material/dataset:",
+                url_path="data"),
     ]
-)
+)  # fmt: skip
 navigation.run()

@@ -2,29 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import streamlit as st
 
-from dashboard.state import snapshot
-
-LICENCE_LINE = (
-    "Data: ITU (CC BY-NC-SA 3.0 IGO), World Bank WDI (CC BY 4.0), UN DESA E-Government Survey "
-    "(attribution), Open Data Watch ODIN (CC BY 4.0), World Bank GTMI (CC BY 4.0). "
-    "Boundaries: Natural Earth (public domain); they imply no opinion on the legal status of any "
-    "country or territory."
-)
+from dashboard import urlstate
+from dashboard.i18n import t
+from dashboard.state import active_snapshot
 
 
-def header(title: str, intro: str = "") -> None:
+def header(title: str, intro: str = "", url_keys: Iterable[str] = ()) -> None:
+    """Title, one line on sources and licences, the page's intro; syncs the URL."""
+    urlstate.restore()
     st.title(title)
+    st.caption(t("layout.sources_line"))
     if intro:
-        st.caption(intro)
+        st.markdown(intro)
+    problem = st.session_state.pop(urlstate.ERROR, None)
+    if problem:
+        st.warning(t("layout.bad_link", problem=problem))
+    urlstate.publish(url_keys)
 
 
 def footer() -> None:
-    snap = snapshot()
+    snap = active_snapshot()
     st.divider()
-    st.caption(LICENCE_LINE)
-    with st.expander("Sources and citations"):
+    st.caption(t("layout.licence_line"))
+    with st.expander(t("layout.citations")):
         for src in snap.catalogue.sources:
-            st.markdown(f"**{src.name}** — {src.producer}; licence: {src.licence}")
+            st.markdown(f"**{src.name}** — {src.producer}; {t('layout.licence')}: {src.licence}")
             st.code(src.citation, language=None)

@@ -1,13 +1,243 @@
-"""The one module that owns Streamlit caching and session state."""
+"""The one module that owns Streamlit caching and session state.
+
+Every cached computation takes the active data as an argument and is keyed by a data token, so
+a session can swap in its own data: `active_snapshot()` returns the committed snapshot, or
+`st.session_state["overlay_snapshot"]` (built by readiness/overlay.py) when a user has uploaded
+data, keyed by `st.session_state["overlay_token"]`. Results are shared read-only objects.
+
+Shared view state (economy, peers, year, indicator, group, method) lives in session_state under
+plain keys; widgets bind to it through `bind()`, and dashboard/urlstate.py mirrors it in the URL.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
+from dashboard.i18n import country_names, language, t
 from readiness.data import Snapshot, load_snapshot
+from readiness.engine import Result, build_index, build_index_years, data_for_year
+from readiness.framework import Framework
+from readiness.groups import Group, standard_groups
+from readiness.method import Method
+from readiness.paths import DATA_DIR
+from readiness.selection import Panel
+from readiness.uncertainty import Uncertainty, UncertaintySpec, run_uncertainty
+
+OVERLAY_SNAPSHOT = "overlay_snapshot"
+OVERLAY_TOKEN = "overlay_token"
+BASE_TOKEN = "base"
+UNCERTAINTY_SAMPLES = 500
+
+
+# --- the active data ---------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def base_snapshot() -> Snapshot:
+    """The validated committed snapshot, loaded once per server process (read-only, shared)."""
+    return load_snapshot()
+
+
+def active_snapshot() -> Snapshot:
+    """The session's data: the uploaded overlay when there is one, else the committed snapshot."""
+    overlay = st.session_state.get(OVERLAY_SNAPSHOT)
+    return overlay if overlay is not None else base_snapshot()
+
+
+def data_token() -> str:
+    """A cache key for the active data: the overlay's token, or "base"."""
+    if st.session_state.get(OVERLAY_SNAPSHOT) is None:
+        return BASE_TOKEN
+    return str(st.session_state.get(OVERLAY_TOKEN) or BASE_TOKEN)
+
+
+snapshot = active_snapshot  # the name the first pages used
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _inputs(token: str, _snap: Snapshot) -> tuple[Framework, Panel]:
+    from readiness.engine import panel_from_snapshot
+
+    framework = Framework.from_catalogue(_snap.catalogue)
+    return framework, panel_from_snapshot(_snap, framework)
+
+
+def inputs() -> tuple[Framework, Panel]:
+    """The framework and the years x economies x indicators panel of the active data."""
+    return _inputs(data_token(), active_snapshot())
+
+
+def method_key(method: Method) -> str:
+    return json.dumps(method.to_dict(), sort_keys=True)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _result(token: str, year: int, key: str, _snap: Snapshot) -> Result:
+    framework, panel = _inputs(token, _snap)
+    method = Method.from_dict(json.loads(key))
+    return build_index(data_for_year(panel, framework, method, year), framework, method)
+
+
+def result(year: int | None = None, method: Method | None = None) -> Result:
+    """The index for a reference year under a method (defaults: shared year and method)."""
+    method = current_method() if method is None else method
+    year = current_year() if year is None else year
+    return _result(data_token(), int(year), method_key(method), active_snapshot())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _results_by_year(token: str, key: str, _snap: Snapshot) -> dict[int, Result]:
+    framework, panel = _inputs(token, _snap)
+    method = Method.from_dict(json.loads(key))
+    years = range(_snap.first_index_year, _snap.latest_year + 1)
+    return build_index_years(panel, framework, method, years)
+
+
+def results_by_year(method: Method | None = None) -> dict[int, Result]:
+    """One result per reference year, from the first index year to the latest."""
+    method = current_method() if method is None else method
+    with st.spinner(t("busy.computing")):
+        return _results_by_year(data_token(), method_key(method), active_snapshot())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _uncertainty(token: str, year: int, key: str, n: int, _snap: Snapshot) -> Uncertainty:
+    framework, panel = _inputs(token, _snap)
+    method = Method.from_dict(json.loads(key))
+    data = data_for_year(panel, framework, method, year)
+    return run_uncertainty(data, framework, method, UncertaintySpec(n=n))
+
+
+def uncertainty(
+    year: int | None = None, method: Method | None = None, n: int = UNCERTAINTY_SAMPLES
+) -> Uncertainty:
+    """Monte Carlo rank intervals and sensitivity for the year and method (cached)."""
+    method = current_method() if method is None else method
+    year = current_year() if year is None else year
+    with st.spinner(t("busy.uncertainty", n=n)):
+        return _uncertainty(data_token(), int(year), method_key(method), n, active_snapshot())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _groups(token: str, year: int, _snap: Snapshot) -> dict[str, Group]:
+    return standard_groups(_snap.countries, year, _snap.income_history)
+
+
+def groups(year: int | None = None) -> dict[str, Group]:
+    """Every standard group, income groups as classified for `year`."""
+    year = current_year() if year is None else year
+    return _groups(data_token(), int(year), active_snapshot())
+
+
+def group_labels() -> dict[str, str]:
+    """Translated group names by code."""
+    return {code: t(f"group.{code}") for code in groups()}
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _names(token: str, lang: str, _snap: Snapshot) -> pd.Series:
+    return country_names(_snap.countries, lang)
+
+
+def names() -> pd.Series:
+    """Economy names in the session's language, indexed by ISO3 (from the country master)."""
+    return _names(data_token(), language(), active_snapshot())
 
 
 @st.cache_resource(show_spinner=False)
-def snapshot() -> Snapshot:
-    """The validated snapshot, loaded once per server process (read-only, shared)."""
-    return load_snapshot()
+def small_state_points() -> pd.DataFrame:
+    """A point per small island or tiny economy, so the map can show a marker for it."""
+    return pd.read_csv(DATA_DIR / "geo" / "points.csv", dtype={"iso3": "string"})
+
+
+# --- shared view state --------------------------------------------------------------------------
+def years() -> list[int]:
+    snap = active_snapshot()
+    return list(range(snap.first_index_year, snap.latest_year + 1))
+
+
+def current_year() -> int:
+    year = st.session_state.get("year")
+    options = years()
+    return int(year) if year in options else options[-1]
+
+
+def scored_economies() -> list[str]:
+    """ISO3 codes with an index score in the latest year, sorted by name."""
+    res = result(years()[-1], Method())
+    n = names()
+    scored = [c for c in res.index.dropna().index if c in n.index]
+    return sorted(scored, key=lambda c: n[c])
+
+
+def all_economies() -> list[str]:
+    n = names()
+    return sorted(n.index, key=lambda c: n[c])
+
+
+def current_economy() -> str:
+    iso3 = st.session_state.get("economy")
+    economies = all_economies()
+    return iso3 if iso3 in economies else scored_economies()[0]
+
+
+def current_peers() -> list[str]:
+    peers = st.session_state.get("peers") or []
+    known = set(all_economies())
+    return [p for p in peers if p in known]
+
+
+def current_indicator() -> str:
+    from readiness.catalogue import INDEX_CODE
+
+    code = st.session_state.get("indicator")
+    snap = active_snapshot()
+    known = {INDEX_CODE, *snap.catalogue.pillar_codes, *snap.catalogue.codes}
+    return code if code in known else INDEX_CODE
+
+
+def current_method() -> Method:
+    """The session's method (the published default until a user changes a choice)."""
+    raw = st.session_state.get("method")
+    if isinstance(raw, Method):
+        return raw
+    return Method()
+
+
+def set_method(method: Method) -> None:
+    st.session_state["method"] = method
+
+
+def set_shared(key: str, value: Any) -> None:
+    st.session_state[key] = value
+
+
+def bind(key: str, page: str, options: list | None = None) -> dict[str, Any]:
+    """Keyword arguments that bind a widget to the shared state `key`.
+
+    The widget gets its own key per page (Streamlit drops a widget's state when its page is
+    left); before it is drawn it takes the shared value, and its on_change copies the user's
+    choice back, so every page and the URL see the same economy, year or indicator.
+    """
+    widget_key = f"_w_{page}_{key}"
+    value = {
+        "economy": current_economy,
+        "year": current_year,
+        "indicator": current_indicator,
+        "peers": current_peers,
+    }.get(key, lambda: st.session_state.get(key))()
+    if options is not None and key != "peers" and value not in options:
+        value = options[0]
+    if st.session_state.get(widget_key) != value:
+        st.session_state[widget_key] = value
+    return {"key": widget_key, "on_change": _copy(key, widget_key)}
+
+
+def _copy(key: str, widget_key: str) -> Callable[[], None]:
+    def copy() -> None:
+        st.session_state[key] = st.session_state[widget_key]
+
+    return copy

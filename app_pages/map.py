@@ -1,0 +1,87 @@
+"""World map: the index, a pillar or any indicator for a year, with groups highlighted."""
+
+import streamlit as st
+
+from dashboard import downloads, state
+from dashboard.i18n import labelled, t
+from dashboard.layout import footer, header
+from readiness import charts, views
+
+header(t("map.title"), t("map.intro"), url_keys=("indicator", "year", "group"))
+
+snap = state.active_snapshot()
+measures = views.measures(snap.catalogue).set_index("code")
+groups = state.groups()
+group_names = state.group_labels()
+names = state.names()
+
+col_measure, col_year = st.columns([3, 2])
+code = col_measure.selectbox(
+    t("map.measure"),
+    options=list(measures.index),
+    format_func=lambda c: measures.at[c, "name"],
+    **state.bind("indicator", "map", list(measures.index)),
+)
+year = col_year.select_slider(t("map.year"), options=state.years(), **state.bind("year", "map"))
+col_group, col_mode = st.columns([3, 2])
+group_options = ["", *[g for g in groups if g != "WORLD"]]
+group = col_group.selectbox(
+    t("map.group"),
+    options=group_options,
+    format_func=lambda g: group_names[g] if g else t("map.no_group"),
+    **state.bind("group", "map", group_options),
+)
+mode = col_mode.radio(
+    t("map.group_mode"),
+    options=["highlight", "filter"],
+    format_func=lambda m: t(f"map.mode_{m}"),
+    horizontal=True,
+    key="map_group_mode",
+    disabled=not group,
+)
+
+with st.spinner(t("busy.computing")):
+    result = state.result(year)
+    table = views.map_table(
+        snap.catalogue, snap.values, result, code, names, t("map.computed_source")
+    )
+unit = str(measures.at[code, "unit"])
+fig = charts.choropleth(
+    table,
+    title=t("map.chart_title", measure=measures.at[code, "name"], year=year),
+    unit=unit,
+    points=state.small_state_points(),
+    members=groups[group].members if group else None,
+    mode=mode,
+    reverse=int(measures.at[code, "direction"]) < 0,
+    labels={k: t(f"map.hover.{k}") for k in charts.MAP_LABELS},
+)
+have = int(table["value"].notna().sum())
+st.caption(t("map.coverage", n=have, total=len(table), unit=unit))
+event = downloads.figure(
+    fig,
+    labelled(table),
+    t("map.download_name", measure=code, year=year),
+    key="map_chart",
+    on_select="rerun",
+)
+
+picked = None
+points = getattr(getattr(event, "selection", None), "points", None) or []
+if points:
+    data = points[0].get("customdata") or []
+    picked = data[0] if data else points[0].get("location")
+col_pick, col_go = st.columns([3, 1], vertical_alignment="bottom")
+choice = col_pick.selectbox(
+    t("map.open_profile"),
+    options=state.all_economies(),
+    format_func=lambda c: names[c],
+    **state.bind("economy", "map", state.all_economies()),
+)
+if col_go.button(t("map.open_button"), key="map_open", icon=":material/arrow_forward:"):
+    picked = choice
+if picked:
+    state.set_shared("economy", picked)
+    st.switch_page("app_pages/profile.py", query_params={"economy": picked, "year": str(year)})
+
+footer()

@@ -1,0 +1,114 @@
+"""Country profile: scores, ranks and tier; group comparison; indicators; trends; gaps."""
+
+import streamlit as st
+
+from dashboard import downloads, state
+from dashboard.i18n import labelled, t
+from dashboard.layout import footer, header
+from readiness import charts, views
+
+header(t("profile.title"), t("profile.intro"), url_keys=("economy", "year", "method"))
+
+snap = state.active_snapshot()
+names = state.names()
+economies = state.all_economies()
+col_economy, col_year = st.columns([3, 2])
+iso3 = col_economy.selectbox(
+    t("profile.economy"),
+    options=economies,
+    format_func=lambda c: names[c],
+    **state.bind("economy", "profile", economies),
+)
+year = col_year.select_slider(
+    t("profile.year"), options=state.years(), **state.bind("year", "profile")
+)
+state.set_shared("economy", iso3)
+
+result = state.result(year)
+intervals = state.uncertainty(year).ranks
+scores = views.profile_scores(result, iso3, intervals)
+index_row = scores.iloc[0]
+name = names[iso3]
+
+st.header(name)
+if index_row["score"] != index_row["score"]:
+    st.warning(t("profile.not_scored", coverage=f"{index_row['coverage']:.0%}"))
+else:
+    cols = st.columns(4)
+    cols[0].metric(t("profile.index_score"), f"{index_row['score']:.1f}")
+    cols[1].metric(
+        t("profile.rank"), t("profile.rank_of", rank=index_row["rank"], of=index_row["of"])
+    )
+    cols[2].metric(
+        t("profile.rank_interval"),
+        t("profile.interval", lo=f"{index_row['rank_p05']:.0f}", hi=f"{index_row['rank_p95']:.0f}"),
+        help=t("profile.rank_interval_help"),
+    )
+    cols[3].metric(t("profile.tier"), index_row["tier"])
+pillar_cols = st.columns(len(scores) - 1)
+for col, row in zip(pillar_cols, scores.iloc[1:].itertuples(), strict=True):
+    rank = t("profile.rank_of", rank=row.rank, of=row.of) if row.rank == row.rank else "—"
+    col.metric(row.name, "—" if row.score != row.score else f"{row.score:.1f}", rank,
+               delta_color="off", delta_arrow="off")  # fmt: skip
+downloads.offer(labelled(scores), t("profile.scores_name", economy=iso3, year=year), "scores")
+
+st.subheader(t("profile.groups"))
+comparison = views.group_comparison(result, iso3, state.groups(year), name, state.group_labels())
+simple = comparison[comparison["weighting"].isin(["", "simple"])]
+long = simple.melt(
+    id_vars=["group"], value_vars=[result.framework.index_code, *result.framework.pillars],
+    var_name="code", value_name="score",
+)  # fmt: skip
+long["measure"] = long["code"].map(lambda c: result.framework.by_code[c].name)
+downloads.figure(
+    charts.bars(long, category="measure", value="score", series="group", unit=t("profile.score")),
+    labelled(comparison),
+    t("profile.groups_name", economy=iso3, year=year),
+    key="profile_groups",
+)
+st.caption(t("profile.groups_note"))
+
+st.subheader(t("profile.indicators"))
+indicators = views.indicator_table(result, iso3, snap.catalogue, snap.values)
+downloads.table(labelled(indicators), t("profile.indicators_name", economy=iso3, year=year),
+                "profile_indicators")  # fmt: skip
+
+st.subheader(t("profile.strengths"))
+sw = views.strengths_weaknesses(result, iso3)
+if sw.empty:
+    st.info(t("profile.no_strengths"))
+else:
+    left, right = st.columns(2)
+    for col, kind in ((left, "strength"), (right, "weakness")):
+        col.markdown(f"**{t(f'profile.{kind}')}**")
+        for row in sw[sw["kind"] == kind].itertuples():
+            col.markdown(
+                t(
+                    "profile.sw_line",
+                    indicator=row.indicator_name,
+                    rank=row.rank,
+                    of=row.of,
+                    score=f"{row.score:.0f}",
+                )
+            )
+    downloads.offer(labelled(sw), t("profile.sw_name", economy=iso3, year=year), "profile_sw")
+
+st.subheader(t("profile.trends"))
+trend = views.economy_trend(state.results_by_year(), iso3)
+downloads.figure(
+    charts.lines(trend, x="year", y="score", series="name", unit=t("profile.score")),
+    labelled(trend),
+    t("profile.trend_name", economy=iso3),
+    key="profile_trend",
+)
+
+st.subheader(t("profile.data_gaps"))
+missing = indicators[indicators["value"].isna()]
+if missing.empty:
+    st.success(t("profile.no_data_gaps"))
+else:
+    st.markdown(t("profile.data_gaps_intro", n=len(missing), total=len(indicators)))
+    downloads.table(labelled(missing[["code", "indicator", "pillar", "imputed"]]),
+                    t("profile.data_gaps_name", economy=iso3), "profile_missing")  # fmt: skip
+
+footer()

@@ -1,0 +1,107 @@
+"""Downloads of exactly what a page shows, as CSV and Excel, and charts paired with their table."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.i18n import t
+from readiness.charts import plotly_config
+
+
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """UTF-8 CSV with a byte-order mark so spreadsheet programs read accents correctly."""
+    return table.to_csv(index=False).encode("utf-8-sig")
+
+
+def excel_bytes(table: pd.DataFrame, sheet: str = "data") -> bytes:
+    """One-sheet Excel workbook of the table."""
+    buffer = io.BytesIO()
+    frame = table.copy()
+    for col in frame.columns:
+        if isinstance(frame[col].dtype, pd.StringDtype | pd.BooleanDtype) or str(
+            frame[col].dtype
+        ).startswith(("Int", "boolean")):
+            frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name=re.sub(r"[^A-Za-z0-9 _-]", "", sheet)[:31] or "data",
+                       index=False)  # fmt: skip
+    return buffer.getvalue()
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "table"
+
+
+def offer(table: pd.DataFrame, name: str, key: str) -> None:
+    """CSV and Excel downloads of `table` (built lazily, when the user clicks)."""
+    slug = _slug(name)
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(
+        t("download.csv"),
+        data=lambda: csv_bytes(table),
+        file_name=f"{slug}.csv",
+        mime="text/csv",
+        key=f"dl_csv_{key}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    right.download_button(
+        t("download.excel"),
+        data=lambda: excel_bytes(table, name),
+        file_name=f"{slug}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"dl_xlsx_{key}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def number_format(frame: pd.DataFrame) -> dict:
+    """Show floats with one decimal (downloads keep full precision)."""
+    return {
+        c: st.column_config.NumberColumn(format="%.1f")
+        for c in frame.columns
+        if pd.api.types.is_float_dtype(frame[c])
+    }
+
+
+def table(frame: pd.DataFrame, name: str, key: str, height: int | str = "auto") -> None:
+    """A table and its downloads."""
+    st.dataframe(
+        frame, hide_index=True, width="stretch", column_config=number_format(frame), height=height
+    )
+    offer(frame, name, key)
+
+
+def figure(
+    fig: go.Figure,
+    frame: pd.DataFrame,
+    name: str,
+    key: str,
+    *,
+    on_select: str = "ignore",
+    column_config: dict | None = None,
+) -> object:
+    """A chart with its table one tab away, and downloads of that table; returns the event."""
+    chart_tab, table_tab = st.tabs([t("tabs.chart"), t("tabs.table")])
+    with chart_tab:
+        kwargs: dict = {}
+        if on_select != "ignore":
+            kwargs = {"on_select": on_select, "selection_mode": "points"}
+        event = st.plotly_chart(
+            fig, width="stretch", config=plotly_config(filename=_slug(name)), key=key, **kwargs
+        )
+    with table_tab:
+        st.dataframe(
+            frame,
+            hide_index=True,
+            width="stretch",
+            column_config=column_config or number_format(frame),
+        )
+    offer(frame, name, key)
+    return event
