@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from readiness.commands.common import add_format_option, emit
+from readiness.commands.extra import add_extra_option, mark_user_data, snapshot_with_extra
 from readiness.errors import ReadinessError
 from readiness.method import AGGREGATIONS, NORMALISATIONS, Method, load_method
 
@@ -26,6 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--year", type=int, default=None, help="reference year (default: latest)")
     p.add_argument("--method", type=Path, default=None, help="method file (JSON or YAML)")
     _add_uncertainty(p)
+    add_extra_option(p)
     add_format_option(p)
     p.set_defaults(handler=_scores)
 
@@ -100,7 +102,7 @@ def _scores(args: argparse.Namespace) -> int:
     from readiness.engine import build_index, data_for_year, snapshot_inputs
 
     method = load_method(args.method) if args.method else Method()
-    snapshot, framework, panel = snapshot_inputs()
+    snapshot, framework, panel = snapshot_inputs(snapshot_with_extra(args))
     first, latest = int(panel.years[0]), int(snapshot.latest_year)
     year = latest if args.year is None else args.year
     if not first <= year <= latest:
@@ -120,6 +122,7 @@ def _scores(args: argparse.Namespace) -> int:
 
     table = _with_interval(table, args, run)
     table = table.sort_values(["rank", "iso3"], na_position="last", kind="stable")
+    table = mark_user_data(table, snapshot)
     emit(table.reset_index(drop=True), args.format)
     return 0
 
