@@ -11,7 +11,11 @@ from typing import NoReturn
 from readiness.errors import ReadinessError
 
 # Each module exposes `register(subparsers)` and sets `handler` on its parsers.
-COMMAND_MODULES: tuple[str, ...] = ("readiness.commands.data", "readiness.commands.index")
+COMMAND_MODULES: tuple[str, ...] = (
+    "readiness.commands.data",
+    "readiness.commands.index",
+    "readiness.commands.gaps",
+)
 
 EXIT_USAGE = 2
 

@@ -1,0 +1,181 @@
+"""Gap commands: gaps (a group against the 2030 targets), peers, datagaps, targets."""
+
+from __future__ import annotations
+
+import argparse
+
+import pandas as pd
+
+from readiness.commands.common import add_format_option, emit
+from readiness.errors import ReadinessError
+
+_DECIMALS = 4
+
+# The gaps command's columns, in reading order (docs/GAPS.md explains each).
+GAPS_OUTPUT = (
+    "group", "year", "code", "level", "name", "unit", "weighted", "simple", "coverage",
+    "population_share", "median_data_year", "estimate_share", "target", "target_year", "gap",
+    "to_go", "band", "world", "gap_to_world", "high_income", "gap_to_high_income", "trend",
+    "trend_n", "trend_coverage", "reach_year", "outlook", "required_pace", "benchmark",
+    "benchmark_year", "benchmark_gap",
+)  # fmt: skip
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "gaps",
+        help="a group's value, coverage and gap to the 2030 targets per indicator, pillar, index",
+        description=(
+            "One row per indicator, pillar and the index for a group: population-weighted and "
+            "simple means with coverage, the 2030 target, the gap and ITU band, the gap to the "
+            "world and to high-income economies, the trend and the year the target is reached "
+            "at that pace (docs/GAPS.md)."
+        ),
+    )
+    p.add_argument(
+        "--group",
+        required=True,
+        help="group code (LDC, LLDC, SIDS, TRANSITION, ITU_AFR, LIC, HIC, WORLD, ...), an "
+        "expression such as WORLD-HIC or LDC+LLDC, or the code of a group given by --members",
+    )
+    _add_members(p)
+    p.add_argument("--year", type=int, default=None, help="reference year (default: latest)")
+    p.add_argument("--all-years", action="store_true", help="every reference year, not one")
+    _add_window(p)
+    add_format_option(p)
+    p.set_defaults(handler=_gaps)
+
+    p = sub.add_parser(
+        "peers",
+        help="an economy's most similar economies and which of them progressed fastest",
+        description=(
+            "Peers by Gower distance over the chosen features; for each, the value and annual "
+            "change of the chosen indicator, pillar or index, ranked by progress."
+        ),
+    )
+    p.add_argument("--country", required=True, metavar="ISO3", help="economy, e.g. KEN")
+    p.add_argument(
+        "--features",
+        default=None,
+        help="comma-separated catalogue codes and categories (region, income_group, ldc, ...); "
+        "default gni_per_capita,population,urban_share,region",
+    )
+    p.add_argument(
+        "--indicator", default="internet_use", help="indicator, pillar or INDEX to compare"
+    )
+    p.add_argument("--n", type=int, default=10, help="number of peers (default 10)")
+    p.add_argument("--year", type=int, default=None, help="reference year (default: latest)")
+    _add_window(p)
+    add_format_option(p)
+    p.set_defaults(handler=_peers)
+
+    p = sub.add_parser(
+        "datagaps",
+        help="which members of a group lack which indicators, and the share of ITU estimates",
+        description=(
+            "Per indicator: members reported, estimated, carried forward and missing in the "
+            "year; with --by economy, the status of each member and indicator."
+        ),
+    )
+    p.add_argument("--group", default="WORLD", help="group code or expression (default WORLD)")
+    _add_members(p)
+    p.add_argument("--year", type=int, default=None, help="reference year (default: latest)")
+    p.add_argument("--by", choices=("indicator", "economy"), default="indicator")
+    add_format_option(p)
+    p.set_defaults(handler=_datagaps)
+
+    p = sub.add_parser(
+        "targets", help="the 2030 targets and benchmarks the gap analysis measures against"
+    )
+    add_format_option(p)
+    p.set_defaults(handler=_targets)
+
+
+def _add_members(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--members",
+        default=None,
+        metavar="ISO3,ISO3,...",
+        help="define the group yourself (e.g. developing economies as you define them)",
+    )
+
+
+def _add_window(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--window",
+        type=int,
+        default=5,
+        help="years of observed values the trend's least-squares slope uses (default 5)",
+    )
+
+
+def _members(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    members = [m for m in (s.strip() for s in text.split(",")) if m]
+    if not members:
+        raise ReadinessError("--members needs at least one ISO3 code")
+    return members
+
+
+def _window(value: int) -> int:
+    if value < 2:
+        raise ReadinessError(f"--window must be at least 2 years, got {value}")
+    return value
+
+
+def _round(frame: pd.DataFrame) -> pd.DataFrame:
+    floats = frame.select_dtypes("float").columns
+    frame[floats] = frame[floats].round(_DECIMALS)
+    return frame
+
+
+def _gaps(args: argparse.Namespace) -> int:
+    from readiness.gaps import gap_inputs, gap_table, parse_group
+
+    inputs = gap_inputs()
+    group = parse_group(args.group, inputs, _members(args.members))
+    years = None if args.all_years else [int(inputs.years[inputs.year_index(args.year)])]
+    table = gap_table(inputs, [group], years, window=_window(args.window))
+    emit(_round(table[list(GAPS_OUTPUT)].reset_index(drop=True)), args.format)
+    return 0
+
+
+def _peers(args: argparse.Namespace) -> int:
+    from readiness.peers import DEFAULT_FEATURES, find_peers
+
+    features = DEFAULT_FEATURES if args.features is None else tuple(args.features.split(","))
+    result = find_peers(
+        args.country,
+        features=features,
+        indicator=args.indicator,
+        year=args.year,
+        n=args.n,
+        window=_window(args.window),
+    )
+    table = result.table.copy()
+    table.insert(2, "year", result.year)
+    emit(_round(table), args.format)
+    return 0
+
+
+def _datagaps(args: argparse.Namespace) -> int:
+    from readiness.datagaps import economy_status, group_datagaps
+    from readiness.gaps import gap_inputs, parse_group
+
+    inputs = gap_inputs()
+    group = parse_group(args.group, inputs, _members(args.members))
+    year = int(inputs.years[inputs.year_index(args.year)])
+    if args.by == "economy":
+        table = economy_status(inputs, [year], group.members)
+    else:
+        table = group_datagaps(inputs, [group], [year])
+    emit(_round(table.reset_index(drop=True)), args.format)
+    return 0
+
+
+def _targets(args: argparse.Namespace) -> int:
+    from readiness.targets import load_targets
+
+    emit(load_targets().table(), args.format)
+    return 0
