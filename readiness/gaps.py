@@ -449,9 +449,9 @@ def gap_table(
             "to_go": flat(1.0 - prog),
             "band": flat(np.where(direction == 0, "", inputs.targets.band(prog))),
             "world": flat(world),
-            "gap_to_world": flat(orient * (world - value)),
+            "gap_to_world": flat(orient * (world - value) + 0.0),  # no -0.0
             "high_income": flat(rich),
-            "gap_to_high_income": flat(orient * (rich - value)),
+            "gap_to_high_income": flat(orient * (rich - value) + 0.0),
             "trend": flat(group_pace),
             "trend_n": flat(pace.n).astype(int),
             "trend_coverage": flat(trend_cover),
