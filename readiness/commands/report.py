@@ -1,0 +1,130 @@
+"""The `report` command: a needs report (docx, pdf) or workshop deck (pptx), or a batch as a zip."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from readiness.errors import ReadinessError
+
+FORMATS = ("docx", "pdf", "pptx")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "report",
+        help="write a needs report (docx, pdf) or workshop deck (pptx) for an economy or group",
+        description=(
+            "Write a needs report for one economy or a group (LDC, LLDC, SIDS, TRANSITION, an "
+            "ITU-D region such as ITU_AFR or Africa, an income group such as LIC). With --batch, "
+            "write one report per member of the group into a zip at --out. Numbers equal "
+            "`python -m readiness scores` for the same year and method (docs/REPORTS.md)."
+        ),
+    )
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--country", metavar="ISO3", help="economy, e.g. KEN")
+    who.add_argument("--group", metavar="NAME", help="group code or name, e.g. LDC or Africa")
+    p.add_argument("--format", choices=FORMATS, required=True, help="file format")
+    p.add_argument("--out", type=Path, required=True, help="output file (a .zip with --batch)")
+    p.add_argument("--year", type=int, default=None, help="reference year (default: latest)")
+    p.add_argument("--method", type=Path, default=None, help="method file (JSON or YAML)")
+    p.add_argument(
+        "--batch", action="store_true", help="one report per member of --group, into a zip"
+    )
+    _add_extra(p)
+    p.set_defaults(handler=_report)
+
+
+def _add_extra(p: argparse.ArgumentParser) -> None:
+    """--extra FILE (user data overlay) when the uploads module provides it."""
+    try:
+        from readiness.commands.extra import add_extra_option
+    except ImportError:
+        return
+    add_extra_option(p)
+
+
+def _snapshot(args: argparse.Namespace):
+    try:
+        from readiness.commands.extra import snapshot_with_extra
+    except ImportError:
+        from readiness.data import load_snapshot
+
+        return load_snapshot()
+    return snapshot_with_extra(args)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from readiness.export import image_server
+    from readiness.method import Method, load_method
+    from readiness.report import Subject, build_report, resolve_subject, scoring_context
+    from readiness.writers import write_report
+
+    if args.batch and args.group is None:
+        raise ReadinessError("--batch needs --group: it writes one report per member of a group")
+    out: Path = args.out
+    if not out.parent.exists():
+        raise ReadinessError(f"folder {out.parent} does not exist; create it or choose another")
+    method = load_method(args.method) if args.method else Method()
+    snapshot = _snapshot(args)
+    subject = resolve_subject(snapshot, country=args.country, group=args.group)
+    ctx = scoring_context(snapshot, args.year, method)
+    started = time.perf_counter()
+    with image_server():
+        if not args.batch:
+            report = build_report(snapshot, subject, context=ctx)
+            data = write_report(report, args.format)
+            out.write_bytes(data)
+            print(f"wrote {out} ({len(data):,} bytes, {time.perf_counter() - started:.1f} s)")
+            return 0
+        group = ctx.groups.get(subject.code)
+        members = [m for m in (group.members if group else ()) if m in ctx.result.raw.index]
+        if not members:
+            raise ReadinessError(f"group {subject.code} has no members to report on")
+
+        def progress(k: int, iso3: str) -> None:
+            print(f"[{k}/{len(members)}] {iso3}", file=sys.stderr, flush=True)
+
+        total = write_batch(
+            out,
+            members,
+            args.format,
+            lambda iso: build_report(snapshot, Subject.economy(iso), context=ctx),
+            write_report,
+            progress,
+        )
+    print(
+        f"wrote {out} ({len(members)} reports, {total:,} bytes, "
+        f"{time.perf_counter() - started:.1f} s)"
+    )
+    return 0
+
+
+def write_batch(
+    out: Path,
+    members: list[str],
+    fmt: str,
+    build: Callable,
+    write: Callable,
+    progress: Callable[[int, str], None] | None = None,
+) -> int:
+    """Write one report per member into a zip (written to a temporary name, then renamed)."""
+    tmp = out.with_name(out.name + ".part")
+    size = 0
+    try:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for k, iso3 in enumerate(members, start=1):
+                if progress is not None:
+                    progress(k, iso3)
+                report = build(iso3)
+                data = write(report, fmt)
+                zf.writestr(f"{report.filename_stem}.{fmt}", data)
+                size += len(data)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return size

@@ -1,0 +1,57 @@
+"""Report writers: a Report (and its chart images) in, file bytes out (docx, pdf, pptx)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal, get_args
+
+from readiness.errors import ReadinessError
+from readiness.report import Report
+
+ReportFormat = Literal["docx", "pdf", "pptx"]
+FORMATS: tuple[str, ...] = get_args(ReportFormat)
+MEDIA_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+
+def figure_images(report: Report) -> dict[str, bytes]:
+    """Every figure of the report rendered to PNG, keyed by `image_key(section, figure)`."""
+    from readiness.export import figure_png
+    from readiness.report_charts import figure_size, render
+
+    images: dict[str, bytes] = {}
+    for section in report.sections:
+        for spec in section.figures:
+            fig = render(spec)
+            width, height = figure_size(fig)
+            images[image_key(section.key, spec.key)] = figure_png(fig, width, height)
+    return images
+
+
+def image_key(section: str, figure: str) -> str:
+    return f"{section}.{figure}"
+
+
+def write_report(report: Report, fmt: str, images: Mapping[str, bytes] | None = None) -> bytes:
+    """The report as a .docx, .pdf or .pptx file (bytes); renders the charts unless given."""
+    if fmt not in FORMATS:
+        raise ReadinessError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if images is None:
+        images = figure_images(report)
+    if fmt == "docx":
+        from readiness.writers.docx import write_docx
+
+        return write_docx(report, images)
+    if fmt == "pdf":
+        from readiness.writers.pdf import write_pdf
+
+        return write_pdf(report, images)
+    from readiness.writers.pptx import write_pptx
+
+    return write_pptx(report, images)
+
+
+__all__ = ["FORMATS", "MEDIA_TYPES", "ReportFormat", "figure_images", "image_key", "write_report"]

@@ -1,0 +1,190 @@
+"""PDF writer (fpdf2) with the DejaVu Sans Unicode font; text goes in plain cells, never markup.
+
+DejaVu Sans covers Latin, Greek, Cyrillic, Armenian, Georgian and basic Arabic and Hebrew
+letters (Arabic without joining). A character it lacks (CJK, for example) is replaced by "?"
+rather than dropped silently; docs/REPORTS.md says so. Without DejaVu (fonts-dejavu-core), the
+writer falls back to the core Helvetica font and latin-1 text.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Mapping
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import WrapMode, XPos, YPos
+
+from readiness.report import Report, Table
+from readiness.safe import pdf_text
+from readiness.writers import image_key
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
+FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
+FAMILY = "DejaVu"
+PAGE_WIDTH_MM = 180  # A4 minus 15 mm margins
+
+
+@functools.cache
+def _cmap() -> frozenset[int] | None:
+    if not FONT_REGULAR.exists():
+        return None
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(str(FONT_REGULAR), lazy=True).getBestCmap())
+
+
+def pdf_label(value: object) -> str:
+    """Text safe for a plain cell in our font: controls removed, missing glyphs shown as '?'."""
+    text = pdf_text(value)
+    cmap = _cmap()
+    if cmap is None:
+        return text.encode("latin-1", errors="replace").decode("latin-1")
+    return "".join(ch if (ord(ch) in cmap or ch in "\n\t") else "?" for ch in text)
+
+
+class _PDF(FPDF):
+    footer_text = ""
+    family = "Helvetica"
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(self.family, size=7)
+        self.set_text_color(110)
+        self.cell(0, 5, f"{self.footer_text} | page {self.page_no()}", align="C")
+        self.set_text_color(0)
+
+
+def write_pdf(report: Report, images: Mapping[str, bytes]) -> bytes:
+    """The report as PDF bytes (A4 portrait)."""
+    pdf = _PDF(orientation="portrait", unit="mm", format="A4")
+    if FONT_REGULAR.exists() and FONT_BOLD.exists():
+        pdf.add_font(FAMILY, "", str(FONT_REGULAR))
+        pdf.add_font(FAMILY, "B", str(FONT_BOLD))
+        pdf.family = FAMILY
+    pdf.footer_text = pdf_label(f"{report.title} - {report.year}")
+    pdf.set_title(pdf_label(report.title))
+    pdf.set_subject(pdf_label(report.subtitle))
+    pdf.set_creator("IoT and SSCC readiness dashboard")
+    pdf.set_margins(15, 15, 15)
+    pdf.set_auto_page_break(True, margin=16)
+    pdf.add_page()
+    f = pdf.family
+
+    pdf.set_font(f, "B", 18)
+    pdf.multi_cell(0, 9, pdf_label(report.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(f, "", 11)
+    pdf.multi_cell(0, 6, pdf_label(report.subtitle), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(3)
+    _heading(pdf, "Key figures", 2)
+    rows = [["Key figure", "Value", "Note"]] + [
+        [k.label, k.value, k.note] for k in report.key_figures
+    ]
+    _grid(pdf, rows, (60, 50, 70), 9)
+    for section in report.sections:
+        _heading(pdf, section.title, 1)
+        pdf.set_font(f, "", 10)
+        for text in section.paragraphs:
+            pdf.multi_cell(0, 5, pdf_label(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.ln(1)
+        for text in section.bullets:
+            pdf.multi_cell(0, 5, pdf_label("\u2022 " + text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        for spec in section.figures:
+            png = images.get(image_key(section.key, spec.key))
+            if png is None:
+                continue
+            _image(pdf, png)
+            pdf.set_font(f, "", 8)
+            pdf.multi_cell(
+                0,
+                4,
+                pdf_label(f"{spec.title}. {spec.caption}"),
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+            )
+            pdf.ln(2)
+        for table in section.tables:
+            _table(pdf, table)
+    _heading(pdf, "Sources, licences and citations", 1)
+    pdf.set_font(f, "", 9)
+    for c in report.citations:
+        label = "User data: " if c.user else ""
+        text = f"\u2022 {label}{c.name} ({c.producer}; licence: {c.licence}). {c.citation}"
+        if c.url:
+            text += f" {c.url}"
+        pdf.multi_cell(0, 4.5, pdf_label(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(0.5)
+    for note in report.notes:
+        pdf.ln(2)
+        pdf.multi_cell(0, 4.5, pdf_label(note), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    return bytes(pdf.output())
+
+
+def _heading(pdf: _PDF, text: str, level: int) -> None:
+    if pdf.get_y() > 250:
+        pdf.add_page()
+    pdf.ln(3)
+    pdf.set_font(pdf.family, "B", 14 if level == 1 else 11)
+    pdf.multi_cell(0, 7, pdf_label(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(pdf.family, "", 10)
+
+
+def _image(pdf: _PDF, png: bytes) -> None:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as im:
+        w, h = im.size
+    width: float = PAGE_WIDTH_MM
+    height = width * h / w
+    if height > 200:
+        height = 200
+        width = height * w / h
+    if pdf.get_y() + height > pdf.h - 20:
+        pdf.add_page()
+    pdf.image(io.BytesIO(png), x=pdf.l_margin, w=width, h=height)
+
+
+def _table(pdf: _PDF, table: Table) -> None:
+    frame = table.frame
+    _heading(pdf, table.title, 2)
+    if frame.empty:
+        pdf.multi_cell(0, 5, "None.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        return
+    rows = [[str(c) for c in frame.columns]] + [
+        ["" if v is None else str(v) for v in row] for row in frame.itertuples(index=False)
+    ]
+    widths = _widths(rows)
+    size = 9 if len(frame.columns) <= 5 else 7 if len(frame.columns) <= 8 else 6
+    _grid(pdf, rows, widths, size)
+    if table.note:
+        pdf.multi_cell(0, 4, pdf_label(table.note), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _widths(rows: list[list[str]]) -> tuple[float, ...]:
+    """Column widths proportional to the longest text (capped), summing to the page width."""
+    longest = [min(40, max(6, *(len(r[j]) for r in rows))) for j in range(len(rows[0]))]
+    total = sum(longest)
+    return tuple(PAGE_WIDTH_MM * n / total for n in longest)
+
+
+def _grid(pdf: _PDF, rows: list[list[str]], widths: tuple[float, ...], size: float) -> None:
+    pdf.set_font(pdf.family, "", size)
+    with pdf.table(
+        col_widths=widths,
+        width=sum(widths),
+        align="LEFT",
+        text_align="LEFT",
+        line_height=size * 0.5,
+        first_row_as_headings=True,
+        markdown=False,
+        wrapmode=WrapMode.CHAR,
+        padding=0.8,
+    ) as grid:
+        for values in rows:
+            row = grid.row()
+            for v in values:
+                row.cell(pdf_label(v))
+    pdf.set_font(pdf.family, "", 10)
+    pdf.ln(2)
