@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from readiness.engine import score_snapshot
 from readiness.errors import ReadinessError
@@ -17,7 +19,7 @@ from readiness.gaps import (
     membership,
     parse_group,
 )
-from readiness.groups import standard_groups
+from readiness.groups import group_mean, standard_groups
 from readiness.trends import outlook, slopes
 
 nan = np.nan
@@ -266,3 +268,35 @@ def test_economy_gaps_for_one_economy(snapshot, inputs):
     assert price["to_go"] == pytest.approx(max(0.0, 1 - 2 / price["value"]))
     with pytest.raises(ReadinessError, match="unknown economy"):
         economy_gaps(inputs, 2023, ["ZZZ"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.floats(0, 100, allow_nan=False)),
+            st.one_of(st.none(), st.floats(1, 1e9, allow_nan=False)),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_aggregate_agrees_with_group_mean(rows):
+    """The batched statistics equal readiness.groups.group_mean, economy by economy."""
+    codes = [f"E{k:02d}" for k in range(len(rows))]
+    values = np.array([[[nan if v is None else v] for v, _, _ in rows]])
+    weights = np.array([[nan if w is None else w for _, w, _ in rows]])
+    member = np.array([[[m for _, _, m in rows]]])
+    s = aggregate(values, member, weights)
+    members = [c for c, (_, _, m) in zip(codes, rows, strict=True) if m]
+    ref = group_mean(
+        pd.Series(values[0, :, 0], index=codes), members, pd.Series(weights[0], index=codes)
+    )
+    assert s.n[0, 0, 0] == ref.n and s.total[0, 0] == ref.total
+    for ours, theirs in ((s.simple, ref.simple), (s.weighted, ref.weighted)):
+        if np.isnan(theirs):
+            assert np.isnan(ours[0, 0, 0])
+        else:
+            assert ours[0, 0, 0] == pytest.approx(theirs, rel=1e-9, abs=1e-9)
+            assert s.low[0, 0, 0] - 1e-9 <= ours[0, 0, 0] <= s.high[0, 0, 0] + 1e-9
