@@ -72,7 +72,8 @@ def zscore(x: np.ndarray, directions: np.ndarray, mean: float, sd: float) -> np.
         mu = np.where(present, y, 0.0).sum(axis=0) / n
         dev = np.where(present, y - mu, 0.0)
         s = np.sqrt((dev**2).sum(axis=0) / (n - 1))
-        return (y - mu) / s * sd + mean
+        # No spread (or one so small its square underflows) carries no information: missing.
+        return np.where(s > 0, (y - mu) / s * sd + mean, np.nan)
 
 
 def percentile_rank(x: np.ndarray, directions: np.ndarray, lo: float, hi: float) -> np.ndarray:
@@ -113,13 +114,16 @@ def normalise(
     kind = kind or method.normalisation
     lo, hi = method.bounds
     if kind == "minmax":
-        return minmax(x, directions, lo, hi)
-    if kind == "goalposts":
-        return goalposts(x, directions, gp_lo, gp_hi, lo, hi)
-    if kind == "zscore":
-        return zscore(x, directions, method.zscore_mean, method.zscore_sd)
-    if kind == "rank":
-        return percentile_rank(x, directions, lo, hi)
-    if kind == "target":
-        return distance_to_target(x, directions, target, lo, hi, method.cap_at_target)
-    raise ValueError(f"unknown normalisation {kind!r}")
+        out = minmax(x, directions, lo, hi)
+    elif kind == "goalposts":
+        out = goalposts(x, directions, gp_lo, gp_hi, lo, hi)
+    elif kind == "zscore":
+        out = zscore(x, directions, method.zscore_mean, method.zscore_sd)
+    elif kind == "rank":
+        out = percentile_rank(x, directions, lo, hi)
+    elif kind == "target":
+        out = distance_to_target(x, directions, target, lo, hi, method.cap_at_target)
+    else:
+        raise ValueError(f"unknown normalisation {kind!r}")
+    # An overflow (a spread near the smallest float) must not leak infinities into means.
+    return np.where(np.isfinite(out), out, np.nan)

@@ -260,3 +260,10 @@ def test_summary_table(tiny):
     assert b["name"] == "Beta"
     # tiers are fixed bands: C's 87.5 is Leading, A's 25 is Evolving
     assert res.tiers.to_dict() == {"A": "Evolving", "B": "Evolving", "C": "Leading"}
+
+
+def test_zscore_without_usable_spread_is_missing_not_infinite():
+    from readiness.normalise import zscore
+
+    out = zscore(np.array([[0.0], [3e-236], [np.nan]]), np.array([1.0]), 0, 1)
+    assert np.isnan(out).all()
