@@ -173,12 +173,16 @@ def run_uncertainty(
 
 def _rank_table(nominal: Result, ranks: np.ndarray) -> pd.DataFrame:
     scored = ~np.isnan(ranks)
-    any_scored = scored.any(axis=0)
+    complete = scored.all(axis=0)
+    partial = scored.any(axis=0) & ~complete
     stats = np.full((3, ranks.shape[1]), np.nan)
-    if any_scored.any():
+    # np.percentile is vectorised; nanpercentile loops column by column, so keep it for the
+    # few units scored in only some samples.
+    stats[:, complete] = np.percentile(ranks[:, complete], [50, 5, 95], axis=0)
+    if partial.any():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            stats[:, any_scored] = np.nanpercentile(ranks[:, any_scored], [50, 5, 95], axis=0)
+            stats[:, partial] = np.nanpercentile(ranks[:, partial], [50, 5, 95], axis=0)
     out = pd.DataFrame(
         {
             "name": nominal.units["name"].reindex(nominal.raw.index).to_numpy(),
@@ -223,8 +227,10 @@ def _sensitivity(
         rows.append((name, ", ".join(options), explained / total if total > 0 else np.nan))
     share = np.nan
     if total > 0 and n > weights.shape[1] + 2:
+        # Least squares by the normal equations: the weight factors are independent draws, so
+        # the small Gram matrix is well conditioned, and this is far cheaper than an SVD.
         design = np.column_stack([np.ones(n), weights - weights.mean(axis=0)])
-        beta, *_ = np.linalg.lstsq(design, y, rcond=None)
+        beta = np.linalg.solve(design.T @ design, design.T @ y)
         sse = float(((y - design @ beta) ** 2).sum())
         d = weights.shape[1]
         share = max(0.0, 1 - (sse / (n - d - 1)) / (total / (n - 1)))
