@@ -14,6 +14,7 @@ from readiness.errors import ReadinessError
 COMMAND_MODULES: tuple[str, ...] = (
     "readiness.commands.data",
     "readiness.commands.index",
+    "readiness.commands.upload",
     "readiness.commands.gaps",
 )
 

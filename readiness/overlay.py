@@ -222,10 +222,15 @@ class Preview:
         moved = int((self.ranks["moved"].fillna(0) != 0).sum()) if len(self.ranks) else 0
         return (
             f"{self.added:,} value(s) added, {self.overridden:,} overridden "
-            f"({self.unchanged:,} identical); {len(self.economies)} economies affected; "
-            f"{len(self.new_indicators)} new indicator(s); {moved} economies change rank in "
-            f"{self.year}"
+            f"({self.unchanged:,} identical); {_count(len(self.economies), 'economy')} affected; "
+            f"{len(self.new_indicators)} new indicator(s); {_count(moved, 'economy')} change "
+            f"rank in {self.year}"
         )
+
+
+def _count(n: int, noun: str) -> str:
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{n:,} {noun if n == 1 else plural}"
 
 
 def preview(
