@@ -101,3 +101,14 @@ def test_an_unknown_group_from_a_fresh_process(cli):
     res = cli("gaps", "--group", "NOPE", "--format", "csv")
     assert res.code == 2 and res.out == ""
     assert res.err.strip().splitlines() == [res.err.strip()] and "unknown group 'NOPE'" in res.err
+
+
+def test_gaps_for_one_economy(run, snapshot):
+    res = run("gaps", "--country", "ken", "--year", "2023", "--format", "csv")
+    assert res.code == 0, res.err
+    table = _csv(res.out).set_index("code")
+    assert list(table.index) == [t.indicator for t in gap_inputs(snapshot).targets.targets]
+    v = snapshot.values
+    ken = v[(v["iso3"] == "KEN") & (v["indicator"] == "coverage_4g") & (v["year"] == 2023)]
+    assert table.loc["coverage_4g", "value"] == pytest.approx(ken["value"].iloc[0])
+    assert run("gaps", "--country", "XXX").code == 2

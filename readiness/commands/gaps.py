@@ -32,9 +32,16 @@ def register(sub: argparse._SubParsersAction) -> None:
             "at that pace (docs/GAPS.md)."
         ),
     )
-    p.add_argument(
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument(
+        "--country",
+        metavar="ISO3",
+        default=None,
+        help="one economy instead of a group: its value, data year, gap, band and outlook "
+        "per targeted indicator",
+    )
+    who.add_argument(
         "--group",
-        required=True,
         help="group code (LDC, LLDC, SIDS, TRANSITION, ITU_AFR, LIC, HIC, WORLD, ...), an "
         "expression such as WORLD-HIC or LDC+LLDC, or the code of a group given by --members",
     )
@@ -131,9 +138,15 @@ def _round(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _gaps(args: argparse.Namespace) -> int:
-    from readiness.gaps import gap_inputs, gap_table, parse_group
+    from readiness.gaps import economy_gaps, gap_inputs, gap_table, parse_group
 
     inputs = gap_inputs()
+    if args.country is not None:
+        if args.members is not None:
+            raise ReadinessError("--members defines a group; use it with --group, not --country")
+        table = economy_gaps(inputs, args.year, [args.country], window=_window(args.window))
+        emit(_round(table.reset_index(drop=True)), args.format)
+        return 0
     group = parse_group(args.group, inputs, _members(args.members))
     years = None if args.all_years else [int(inputs.years[inputs.year_index(args.year)])]
     table = gap_table(inputs, [group], years, window=_window(args.window))
