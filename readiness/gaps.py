@@ -109,16 +109,14 @@ def _build_inputs(snapshot: Any, framework: Framework, panel: Panel, method: Met
     for t, year in enumerate(years):
         sel[t], sel_years[t], est[t] = panel.select(int(year), win)
     results = build_index_years(panel, framework, method, [int(y) for y in years])
-    aggregates = [framework.index_code, *framework.pillars]
-    aggregates = [c for c in dict.fromkeys(aggregates) if c != framework.index_code] + [
-        framework.index_code
-    ]
+    index_code = framework.index_code
+    aggregates = [*(p for p in framework.pillars if p != index_code), index_code]
     scores = np.stack(
         [results[int(y)].scores.reindex(panel.units.index)[aggregates].to_numpy() for y in years]
     )
     codes = (*panel.indicators, *aggregates)
     levels = ("indicator",) * len(panel.indicators) + tuple(
-        "index" if c == framework.index_code else "pillar" for c in aggregates
+        "index" if c == index_code else "pillar" for c in aggregates
     )
     no_year = np.full(scores.shape, np.nan)
     return GapInputs(
@@ -138,7 +136,9 @@ def _build_inputs(snapshot: Any, framework: Framework, panel: Panel, method: Met
     )
 
 
-def observed_cube(snapshot: Any, codes: Sequence[str], units: pd.DataFrame, years: np.ndarray):
+def observed_cube(
+    snapshot: Any, codes: Sequence[str], units: pd.DataFrame, years: np.ndarray
+) -> np.ndarray:
     """Observed values years x units x codes for any catalogue codes, on the given years."""
     for code in codes:
         snapshot.catalogue.get(code)
