@@ -300,3 +300,12 @@ def test_aggregate_agrees_with_group_mean(rows):
         else:
             assert ours[0, 0, 0] == pytest.approx(theirs, rel=1e-9, abs=1e-9)
             assert s.low[0, 0, 0] - 1e-9 <= ours[0, 0, 0] <= s.high[0, 0, 0] + 1e-9
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.integers(2000, 2025)), min_size=1, max_size=15))
+def test_median_years_agrees_with_numpy(years):
+    cube = np.array([[[nan if y is None else float(y)] for y in years]])
+    got = median_years(cube, np.ones((1, 1, len(years)), dtype=bool))[0, 0, 0]
+    present = [y for y in years if y is not None]
+    assert (np.isnan(got) and not present) or got == np.median(present)
