@@ -15,8 +15,7 @@ st.set_page_config(page_title=t("app.title"), page_icon=ICON, layout="wide")
 
 navigation = st.navigation(
     [
-        st.Page("app_pages/map.py", title=t("nav.map"), icon=":material/public:", url_path="map",
-                default=True),
+        st.Page("app_pages/map.py", title=t("nav.map"), icon=":material/public:", default=True),
         st.Page("app_pages/profile.py", title=t("nav.profile"), icon=":material/flag:",
                 url_path="profile"),
         st.Page("app_pages/compare.py", title=t("nav.compare"), icon=":material/compare_arrows:",

@@ -1,5 +1,113 @@
-"""Placeholder."""
+"""Compare: economies and groups side by side on any indicator or pillar, and over time."""
 
 import streamlit as st
 
-st.write("todo")
+from dashboard import downloads, state
+from dashboard.i18n import labelled, t
+from dashboard.layout import footer, header
+from readiness import charts, views
+
+header(t("compare.title"), t("compare.intro"), url_keys=("peers", "indicator", "year", "method"))
+
+snap = state.active_snapshot()
+names = state.names()
+groups = state.groups()
+group_names = state.group_labels()
+measures = views.measures(snap.catalogue).set_index("code")
+economies = state.all_economies()
+
+if not state.current_peers():
+    state.set_shared("peers", [state.current_economy()])
+col_who, col_groups = st.columns([3, 2])
+picked = col_who.multiselect(
+    t("compare.economies"),
+    options=economies,
+    format_func=lambda c: names[c],
+    max_selections=12,
+    **state.bind("peers", "compare"),
+)
+picked_groups = col_groups.multiselect(
+    t("compare.groups"),
+    options=list(groups),
+    format_func=lambda g: group_names[g],
+    default=["WORLD"],
+    key="compare_groups",
+)
+col_view, col_measure, col_year = st.columns([2, 3, 2])
+view = col_view.radio(
+    t("compare.view"),
+    options=["bars", "radar", "heatmap", "time"],
+    format_func=lambda v: t(f"compare.view_{v}"),
+    key="compare_view",
+)
+code = col_measure.selectbox(
+    t("compare.measure"),
+    options=list(measures.index),
+    format_func=lambda c: measures.at[c, "name"],
+    disabled=view in ("radar", "heatmap"),
+    **state.bind("indicator", "compare", list(measures.index)),
+)
+year = col_year.select_slider(
+    t("compare.year"),
+    options=state.years(),
+    disabled=view == "time",
+    **state.bind("year", "compare"),
+)
+
+if not picked and not picked_groups:
+    st.info(t("compare.pick"))
+    footer()
+    st.stop()
+
+chosen_groups = [groups[g] for g in picked_groups]
+result = state.result(year)
+fw = result.framework
+name = measures.at[code, "name"]
+unit = str(measures.at[code, "unit"])
+if view == "bars":
+    table = views.compare_at(
+        result, snap.catalogue, snap.values, picked, chosen_groups, [code], names, group_names
+    )
+    fig = charts.bars(
+        table,
+        category="who",
+        value="value",
+        title=f"{name}, {year}",
+        unit=unit,
+        accent=table.loc[table["kind"] == "group", "who"].tolist(),
+    )
+    title = t("compare.download_bars", measure=code, year=year)
+elif view == "radar":
+    table = views.compare_at(
+        result, snap.catalogue, snap.values, picked, chosen_groups, list(fw.pillars), names,
+        group_names,
+    )  # fmt: skip
+    fig = charts.radar(
+        table,
+        axis="measure",
+        value="value",
+        series="who",
+        title=t("compare.radar_title", year=year),
+    )
+    title = t("compare.download_radar", year=year)
+elif view == "heatmap":
+    table = views.compare_at(
+        result, snap.catalogue, snap.values, picked, chosen_groups, [fw.index_code, *fw.pillars],
+        names, group_names,
+    )  # fmt: skip
+    matrix = table.pivot_table(index="who", columns="measure", values="value", sort=False)
+    fig = charts.heatmap(matrix, unit=t("compare.score"), zrange=(0, 100), digits=1)
+    title = t("compare.download_heatmap", year=year)
+else:
+    table = views.compare_over_time(
+        state.results_by_year(), snap.catalogue, snap.values, picked, chosen_groups, code, names,
+        group_names,
+    )  # fmt: skip
+    fig = charts.lines(table, x="year", y="value", series="who", title=name, unit=unit)
+    title = t("compare.download_time", measure=code)
+
+downloads.figure(fig, labelled(table), title, key=f"compare_{view}")
+if chosen_groups:
+    st.caption(t("compare.group_note"))
+
+footer()

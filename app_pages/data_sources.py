@@ -1,22 +1,82 @@
-"""Data and sources: the catalogue, coverage per indicator, provenance and licences."""
+"""Data and sources: the catalogue, coverage per economy and indicator, provenance, licences."""
 
+import pandas as pd
 import streamlit as st
 
+from dashboard import downloads, state
+from dashboard.i18n import labelled, t
 from dashboard.layout import footer, header
-from dashboard.state import snapshot
+from readiness import charts, views
 
-snap = snapshot()
-header(
-    "Data and sources",
-    f"{snap.values['iso3'].nunique()} economies, {len(snap.catalogue.indicators)} indicators, "
-    f"values {int(snap.values['year'].min())}-{snap.latest_year}. Missing values are shown as "
-    "missing, never as zero; ITU estimates are flagged.",
+header(t("data.title"), url_keys=("year", "group"))
+
+snap = state.active_snapshot()
+names = state.names()
+groups = state.groups()
+group_names = state.group_labels()
+st.markdown(
+    t(
+        "data.intro",
+        economies=snap.values["iso3"].nunique(),
+        indicators=len(snap.catalogue.indicators),
+        first=int(snap.values["year"].min()),
+        last=snap.latest_year,
+    )
 )
 
-st.subheader("Coverage per indicator")
-st.dataframe(snap.coverage, hide_index=True, width="stretch")
+st.subheader(t("data.catalogue"))
+downloads.table(labelled(snap.catalogue.table()), t("data.catalogue_name"), "data_catalogue")
 
-st.subheader("Indicator catalogue")
-st.dataframe(snap.catalogue.table(), hide_index=True, width="stretch")
+st.subheader(t("data.coverage_map"))
+col_year, col_group, col_scope = st.columns([2, 3, 2])
+year = col_year.select_slider(t("data.year"), options=state.years(), **state.bind("year", "data"))
+group_options = list(groups)
+group = col_group.selectbox(
+    t("data.group"),
+    options=group_options,
+    format_func=lambda g: group_names[g],
+    **state.bind("group", "data", group_options),
+)
+scope = col_scope.radio(
+    t("data.scope"),
+    options=["index", "all"],
+    format_func=lambda s: t(f"data.scope_{s}"),
+    key="data_scope",
+    horizontal=True,
+)
+codes = (
+    [i.code for i in snap.catalogue.index_indicators()]
+    if scope == "index"
+    else list(snap.catalogue.codes)
+)
+members = names[names.index.isin(groups[group].members)]
+matrix = views.coverage_matrix(snap.catalogue, snap.values, year, members, codes)
+st.caption(t("data.coverage_note", year=year))
+downloads.figure(
+    charts.heatmap(matrix, unit=t("data.data_year"), digits=0, thousands=False),
+    matrix.reset_index(),
+    t("data.coverage_name", group=group, year=year),
+    key="data_coverage_map",
+    column_config={c: st.column_config.NumberColumn(format="%d") for c in matrix.columns},
+)
+
+st.subheader(t("data.coverage"))
+downloads.table(labelled(snap.coverage), t("data.coverage_table_name"), "data_coverage")
+
+st.subheader(t("data.sources"))
+sources = views.sources_table(snap.catalogue)
+downloads.table(labelled(sources), t("data.sources_name"), "data_sources")
+st.markdown(f"**{t('data.citations')}**")
+for src in snap.catalogue.sources:
+    st.caption(f"{src.name} · {src.licence}")
+    st.code(src.citation, language=None, wrap_lines=True)
+
+if snap.catalogue.excluded:
+    st.subheader(t("data.excluded"))
+    downloads.table(
+        labelled(pd.DataFrame(list(snap.catalogue.excluded))),
+        t("data.excluded_name"),
+        "data_excluded",
+    )
 
 footer()

@@ -1,5 +1,122 @@
-"""Placeholder."""
+"""Method what-if: weights and choices as controls, ranks recomputed live, uncertainty."""
+
+import json
 
 import streamlit as st
+import yaml
 
-st.write("todo")
+from dashboard import downloads, state
+from dashboard import method_controls as controls
+from dashboard.i18n import labelled, t
+from dashboard.layout import footer, header
+from readiness import charts, palette, views
+from readiness.errors import ReadinessError
+from readiness.method import Method
+
+header(t("method.title"), t("method.intro"), url_keys=("year", "method"))
+
+framework, _ = state.inputs()
+method = state.current_method()
+controls.init(framework, method)
+
+col_controls, col_results = st.columns([2, 3], gap="large")
+with col_controls:
+    year = st.select_slider(t("method.year"), options=state.years(), **state.bind("year", "method"))
+    controls.draw(framework)
+    method = state.current_method()
+    problem = st.session_state.get(controls.ERROR)
+    if problem:
+        st.error(t("method.invalid", problem=problem))
+    st.markdown(f"**{t('method.export')}**")
+    left, right = st.columns(2)
+    left.download_button(
+        t("method.export_json"),
+        data=json.dumps(method.to_dict(), indent=2) + "\n",
+        file_name="readiness-method.json",
+        mime="application/json",
+        key="method_export_json",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    right.download_button(
+        t("method.export_yaml"),
+        data=yaml.safe_dump(method.to_dict(), sort_keys=False),
+        file_name="readiness-method.yaml",
+        mime="application/x-yaml",
+        key="method_export_yaml",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    st.file_uploader(
+        t("method.import"),
+        type=["json", "yaml", "yml"],
+        key=controls.UPLOAD,
+        on_change=controls.import_file,
+        args=(framework,),
+        help=t("method.import_help"),
+    )
+
+with col_results:
+    try:
+        result = state.result(year, method)
+    except ReadinessError as exc:
+        st.error(t("method.invalid", problem=exc))
+        footer()
+        st.stop()
+    default = state.result(year, Method())
+    changes = views.rank_change(default, result)
+    moved = changes[changes["change"].fillna(0) != 0]
+    a, b, c = st.columns(3)
+    a.metric(t("method.scored"), int(changes["rank"].notna().sum()))
+    b.metric(t("method.moved"), len(moved))
+    c.metric(t("method.largest_move"), int(moved["change"].abs().max()) if len(moved) else 0)
+    if method == Method():
+        st.caption(t("method.is_default"))
+    st.markdown(f"**{t('method.top')}**")
+    top = changes.head(10)[["rank", "name", "index", "default_rank", "change"]]
+    st.table(labelled(top).style.format(precision=1, na_rep="—"), hide_index=True)
+
+    st.subheader(t("method.ranks"))
+    downloads.figure(
+        charts.rank_shift(
+            changes, labels={"default": t("method.default_rank"), "new": t("method.new_rank")}
+        ),
+        labelled(changes),
+        t("method.ranks_name", year=year),
+        key="method_ranks",
+    )
+
+st.subheader(t("method.framework"))
+tree = views.framework_tree(result, palette.CATEGORICAL)
+downloads.figure(
+    charts.sunburst(tree),
+    labelled(views.weights_table(result)),
+    t("method.weights_name"),
+    key="method_tree",
+)
+
+st.subheader(t("method.uncertainty"))
+st.markdown(t("method.uncertainty_intro", n=state.UNCERTAINTY_SAMPLES))
+unc = state.uncertainty(year, method)
+st.markdown(f"**{t('method.sensitivity')}**")
+sens = unc.sensitivity.assign(first_order=unc.sensitivity["first_order"] * 100)
+downloads.figure(
+    charts.bars(sens, category="factor", value="first_order", unit=t("method.share_variance")),
+    labelled(sens),
+    t("method.sensitivity_name", year=year),
+    key="method_sensitivity",
+)
+st.markdown(f"**{t('method.intervals')}**")
+intervals = unc.ranks.reset_index()
+downloads.figure(
+    charts.rank_intervals(
+        intervals,
+        highlight=[state.names()[state.current_economy()]],
+        labels={"nominal": t("method.rank"), "interval": t("method.interval")},
+    ),
+    labelled(intervals),
+    t("method.intervals_name", year=year),
+    key="method_intervals",
+)
+
+footer()

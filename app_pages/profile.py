@@ -6,6 +6,9 @@ from dashboard import downloads, state
 from dashboard.i18n import labelled, t
 from dashboard.layout import footer, header
 from readiness import charts, views
+from readiness.datagaps import economy_status
+from readiness.gaps import economy_gaps
+from readiness.peers import find_peers
 
 header(t("profile.title"), t("profile.intro"), url_keys=("economy", "year", "method"))
 
@@ -69,7 +72,12 @@ downloads.figure(
 st.caption(t("profile.groups_note"))
 
 st.subheader(t("profile.indicators"))
-indicators = views.indicator_table(result, iso3, snap.catalogue, snap.values)
+inputs = state.gap_inputs()
+indicators = views.with_gaps(
+    views.indicator_table(result, iso3, snap.catalogue, snap.values),
+    economy_gaps(inputs, year, [iso3], codes=list(result.framework.indicators)),
+)
+st.caption(t("profile.indicators_note"))
 downloads.table(labelled(indicators), t("profile.indicators_name", economy=iso3, year=year),
                 "profile_indicators")  # fmt: skip
 
@@ -102,13 +110,29 @@ downloads.figure(
     key="profile_trend",
 )
 
+st.subheader(t("profile.peers"))
+st.markdown(t("profile.peers_intro"))
+found = find_peers(iso3, year=year, inputs=inputs)
+peer_table = views.peer_table(found.table)
+downloads.table(labelled(peer_table), t("profile.peers_name", economy=iso3), "profile_peers")
+if st.button(t("profile.compare_peers"), key="profile_compare", icon=":material/compare_arrows:"):
+    peer_codes = [iso3, *found.table.loc[found.table["role"] == "peer", "iso3"].head(5)]
+    state.set_shared("peers", peer_codes)
+    st.switch_page("app_pages/compare.py", query_params={"peers": ",".join(peer_codes)})
+
 st.subheader(t("profile.data_gaps"))
-missing = indicators[indicators["value"].isna()]
-if missing.empty:
+status = economy_status(inputs, [year], [iso3])
+counts = views.status_counts(status)
+cols = st.columns(len(counts))
+for col, (label, n) in zip(cols, counts.items(), strict=True):
+    col.metric(t(f"profile.status.{label.replace(' ', '_')}"), n)
+if counts["reported"] == len(status):
     st.success(t("profile.no_data_gaps"))
 else:
-    st.markdown(t("profile.data_gaps_intro", n=len(missing), total=len(indicators)))
-    downloads.table(labelled(missing[["code", "indicator", "pillar", "imputed"]]),
-                    t("profile.data_gaps_name", economy=iso3), "profile_missing")  # fmt: skip
+    downloads.table(
+        labelled(views.data_gap_table(status, snap.catalogue)),
+        t("profile.data_gaps_name", economy=iso3),
+        "profile_missing",
+    )
 
 footer()

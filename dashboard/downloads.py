@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 import pandas as pd
@@ -11,26 +10,21 @@ import streamlit as st
 
 from dashboard.i18n import t
 from readiness.charts import plotly_config
+from readiness.safe import neutralise_formulas, to_excel_bytes
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with a byte-order mark so spreadsheet programs read accents correctly."""
-    return table.to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 CSV (with a byte-order mark for spreadsheets); no cell can run as a formula."""
+    return neutralise_formulas(table).to_csv(index=False).encode("utf-8-sig")
 
 
 def excel_bytes(table: pd.DataFrame, sheet: str = "data") -> bytes:
-    """One-sheet Excel workbook of the table."""
-    buffer = io.BytesIO()
+    """One-sheet Excel workbook of the table; no cell is a formula or a link."""
     frame = table.copy()
     for col in frame.columns:
-        if isinstance(frame[col].dtype, pd.StringDtype | pd.BooleanDtype) or str(
-            frame[col].dtype
-        ).startswith(("Int", "boolean")):
+        if isinstance(frame[col].dtype, pd.api.extensions.ExtensionDtype):
             frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name=re.sub(r"[^A-Za-z0-9 _-]", "", sheet)[:31] or "data",
-                       index=False)  # fmt: skip
-    return buffer.getvalue()
+    return to_excel_bytes(frame, re.sub(r"[^A-Za-z0-9 _-]", "", sheet)[:31] or "data")
 
 
 def _slug(name: str) -> str:

@@ -241,3 +241,32 @@ def _copy(key: str, widget_key: str) -> Callable[[], None]:
         st.session_state[key] = st.session_state[widget_key]
 
     return copy
+
+
+# --- gap analytics (readiness.gaps, readiness.peers, readiness.datagaps) ------------------------
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _gap_inputs(token: str, key: str, _snap: Snapshot) -> Any:
+    from readiness.gaps import gap_inputs as build
+
+    return build(_snap, Method.from_dict(json.loads(key)))
+
+
+def gap_inputs(method: Method | None = None) -> Any:
+    """The gap cubes (values, scores, populations by year) for the active data and method."""
+    method = current_method() if method is None else method
+    with st.spinner(t("busy.computing")):
+        return _gap_inputs(data_token(), method_key(method), active_snapshot())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _gap_table(token: str, key: str, _snap: Snapshot) -> pd.DataFrame:
+    from readiness.gaps import gap_table as build
+
+    return build(_gap_inputs(token, key, _snap))
+
+
+def gap_table(method: Method | None = None) -> pd.DataFrame:
+    """Every standard group's gaps for every reference year and code (read-only)."""
+    method = current_method() if method is None else method
+    with st.spinner(t("busy.computing")):
+        return _gap_table(data_token(), method_key(method), active_snapshot())

@@ -68,10 +68,10 @@ def _layout(fig: go.Figure, title: str = "", height: int | None = None) -> go.Fi
     return fig
 
 
-def _fmt(value: float, digits: int = 1) -> str:
+def _fmt(value: float, digits: int = 1, thousands: bool = True) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)) or pd.isna(value):
         return ""
-    return f"{value:,.{digits}f}"
+    return f"{value:,.{digits}f}" if thousands else f"{value:.{digits}f}"
 
 
 # --- maps ----------------------------------------------------------------------------------------
@@ -273,6 +273,9 @@ def _hover_lines(t: pd.DataFrame, lab: Mapping[str, str], digits: int) -> list[s
             lines.append(f"{lab['year']}: {int(row.year)}")
         if isinstance(row.source, str) and row.source:
             lines.append(f"{lab['source']}: {row.source}")
+        note = getattr(row, "note", "")
+        if isinstance(note, str) and note:
+            lines.append(note)
         est = row.estimate
         if isinstance(est, bool | np.bool_):
             lines.append(f"{lab['estimate']}: {lab['yes'] if est else lab['no']}")
@@ -293,17 +296,23 @@ def bars(
     unit: str = "",
     horizontal: bool = True,
     highlight: str | None = None,
+    accent: Sequence[str] = (),
     digits: int = 1,
     height: int | None = None,
 ) -> go.Figure:
-    """Bars of `value` per `category`, grouped by `series` when given (one colour each)."""
+    """Bars of `value` per `category`, grouped by `series` when given (one colour each).
+
+    Without series, `highlight` (one category) or `accent` (several, e.g. groups beside
+    economies) get the second colour.
+    """
     fig = go.Figure()
     groups = [(None, table)] if series is None else list(table.groupby(series, sort=False))
     for i, (name, rows) in enumerate(groups):
         colours: str | list[str] = palette.colour(i)
-        if highlight is not None and series is None:
+        marked = {highlight, *accent} - {None}
+        if marked and series is None:
             colours = [
-                palette.CATEGORICAL[1] if c == highlight else palette.CATEGORICAL[0]
+                palette.CATEGORICAL[1] if c in marked else palette.CATEGORICAL[0]
                 for c in rows[category]
             ]
         text = [_fmt(v, digits) for v in rows[value]]
@@ -371,7 +380,8 @@ def lines(
                 hovertemplate=f"{name}<br>%{{x}}: %{{y:,.1f}}<extra></extra>",
             )
         )
-    fig.update_xaxes(dtick=1, gridcolor="#eeeeee")
+    n_years = table[x].nunique()
+    fig.update_xaxes(dtick=1 if n_years <= 15 else 5, gridcolor="#eeeeee")
     fig.update_yaxes(title={"text": unit}, gridcolor="#e5e5e5")
     fig.update_layout(legend={"orientation": "h", "y": -0.15})
     return _layout(fig, title, height)
@@ -417,6 +427,7 @@ def heatmap(
     zrange: tuple[float, float] | None = None,
     text: bool = True,
     digits: int = 0,
+    thousands: bool = True,
     height: int | None = None,
 ) -> go.Figure:
     """Rows x columns coloured by value; missing cells stay blank (the grey background)."""
@@ -430,10 +441,16 @@ def heatmap(
             reversescale=reverse,
             zmin=None if zrange is None else zrange[0],
             zmax=None if zrange is None else zrange[1],
-            text=[[_fmt(v, digits) for v in row] for row in z] if text else None,
+            text=[[_fmt(v, digits, thousands) for v in row] for row in z] if text else None,
             texttemplate="%{text}" if text else None,
-            hovertemplate="%{y}<br>%{x}: %{z:,.1f}<extra></extra>",
-            colorbar={"title": {"text": unit}, "thickness": 14},
+            hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>"
+            if text
+            else "%{y}<br>%{x}: %{z:,.1f}<extra></extra>",
+            colorbar={
+                "title": {"text": unit},
+                "thickness": 14,
+                "tickformat": ",.0f" if thousands else "d",
+            },
             hoverongaps=True,
             xgap=1,
             ygap=1,
@@ -442,7 +459,10 @@ def heatmap(
     fig.update_layout(plot_bgcolor=palette.NO_DATA)
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(side="top", automargin=True, tickangle=-40)
-    fig = _layout(fig, title, height or max(300, min(4000, 120 + 18 * len(matrix))))
+    longest = max((len(str(c)) for c in matrix.columns), default=0)
+    top = min(260, 40 + 6 * longest)  # room for the slanted column labels
+    row = 34 if len(matrix) <= 20 else 18
+    fig = _layout(fig, title, height or max(260, min(4200, top + 60 + row * len(matrix))))
     fig.update_layout(plot_bgcolor=palette.NO_DATA)
     return fig
 

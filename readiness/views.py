@@ -461,3 +461,106 @@ def sources_table(catalogue: Catalogue) -> pd.DataFrame:
             for s in catalogue.sources
         ]
     )
+
+
+# --- developing-country gaps (from readiness.gaps.gap_table) ---------------------------------
+GAP_VIEW_COLUMNS = [
+    "group_label", "code", "name", "unit", "weighted", "simple", "coverage", "target", "gap",
+    "to_go",
+    "band", "world", "gap_to_world", "high_income", "gap_to_high_income", "trend",
+    "reach_year", "outlook", "required_pace", "median_data_year",
+]  # fmt: skip
+
+
+def gaps_at(
+    table: pd.DataFrame,
+    groups: Sequence[str],
+    year: int,
+    codes: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The gap rows of the groups for one year (codes in the table's order), for display."""
+    rows = table[table["group"].isin(groups) & (table["year"] == year)]
+    if codes is not None:
+        rows = rows[rows["code"].isin(codes)]
+    order = {g: k for k, g in enumerate(groups)}
+    rows = rows.assign(_g=rows["group"].map(order)).sort_values(["_g"], kind="stable")
+    return rows[GAP_VIEW_COLUMNS].reset_index(drop=True)
+
+
+def gap_matrix(
+    table: pd.DataFrame,
+    groups: Sequence[str],
+    year: int,
+    codes: Sequence[str],
+    column: str,
+    scale: float = 1.0,
+) -> pd.DataFrame:
+    """Groups (labels) x measures (names): one gap column of the table, times `scale`."""
+    rows = gaps_at(table, groups, year, codes)
+    names = list(dict.fromkeys(rows["name"]))
+    out = rows.pivot_table(index="group_label", columns="name", values=column, sort=False)
+    labels = list(dict.fromkeys(rows["group_label"]))
+    return out.reindex(index=labels, columns=names) * scale
+
+
+def gap_over_time(table: pd.DataFrame, groups: Sequence[str], code: str) -> pd.DataFrame:
+    """Year, group and value (population-weighted) of one measure, with its target."""
+    rows = table[table["group"].isin(groups) & (table["code"] == code)]
+    return rows[["year", "group_label", "weighted", "coverage", "target", "gap"]].reset_index(
+        drop=True
+    )
+
+
+def economy_gap_map(
+    economy_gaps: pd.DataFrame, names: pd.Series, band_label: str = "Band"
+) -> pd.DataFrame:
+    """Map rows from readiness.gaps.economy_gaps for one indicator: value = gap to target."""
+    rows = economy_gaps.set_index("iso3")
+    out = pd.DataFrame({"iso3": names.index, "name": names.to_numpy()})
+    out["value"] = rows["gap"].reindex(out["iso3"]).to_numpy()
+    out["indicator_value"] = rows["value"].reindex(out["iso3"]).to_numpy()
+    out["target"] = rows["target"].reindex(out["iso3"]).to_numpy()
+    out["year"] = rows["data_year"].reindex(out["iso3"]).astype("Int64").to_numpy()
+    out["estimate"] = rows["estimate"].reindex(out["iso3"]).astype("boolean").to_numpy()
+    band = rows["band"].reindex(out["iso3"]).fillna("")
+    out["band"] = band.to_numpy()
+    out["note"] = [f"{band_label}: {b}" if b else "" for b in band]
+    out["rank"] = _rank(pd.Series(out["value"]), -1).to_numpy()
+    out["of"] = int(out["value"].notna().sum())
+    return out
+
+
+def with_gaps(indicators: pd.DataFrame, economy_gaps: pd.DataFrame) -> pd.DataFrame:
+    """The profile's indicator table with target, gap to target and band (targets only)."""
+    g = economy_gaps.set_index("code")[["target", "gap", "band"]]
+    out = indicators.join(g, on="code")
+    out["band"] = out["band"].fillna("")
+    return out
+
+
+def peer_table(peers: pd.DataFrame) -> pd.DataFrame:
+    """The peer finder's table for display: who, how close, the indicator and its pace."""
+    keep = ["role", "iso3", "name", "distance", "features_shared", "value", "data_year",
+            "trend", "progress_rank"]  # fmt: skip
+    return peers[[c for c in keep if c in peers.columns]].reset_index(drop=True)
+
+
+def status_counts(status: pd.DataFrame) -> dict[str, int]:
+    """How many indicators are reported, estimated, carried forward or missing."""
+    order = ["reported", "estimate", "carried forward", "missing"]
+    counts = status["status"].value_counts()
+    return {s: int(counts.get(s, 0)) for s in order}
+
+
+def data_gap_table(status: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """The indicators without a value reported for the year: name, status and data year."""
+    rows = status[status["status"] != "reported"]
+    out = pd.DataFrame(
+        {
+            "code": rows["indicator"].to_numpy(),
+            "indicator": [catalogue.get(c).name for c in rows["indicator"]],
+            "status": rows["status"].to_numpy(),
+            "data_year": rows["data_year"].to_numpy(),
+        }
+    )
+    return out

@@ -1,0 +1,223 @@
+"""The method what-if controls: widgets bound to the session's Method, import and reset.
+
+Each control writes a new Method (a `dataclasses.replace`-style variant of the current one)
+through its on_change callback, before the page runs, so the URL and every cached result see
+the change in the same run.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import streamlit as st
+import yaml
+
+from dashboard import state
+from dashboard.i18n import t
+from readiness.errors import ReadinessError
+from readiness.framework import Framework
+from readiness.method import (
+    AGGREGATIONS,
+    IMPUTATION_GROUPS,
+    IMPUTATIONS,
+    NORMALISATIONS,
+    WEIGHTINGS,
+    Method,
+)
+
+PREFIX = "m_"
+ERROR = "_method_error"
+UPLOAD = "method_upload"
+WINDOWS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]  # 0: each indicator's own window
+GEOMETRIC_BOUNDS = (1.0, 100.0)
+
+
+def _weight_key(code: str) -> str:
+    return f"{PREFIX}w_{code}"
+
+
+def widget_values(framework: Framework, method: Method) -> dict[str, Any]:
+    """The value of every control for a method."""
+    overrides = method.weight_overrides
+    values: dict[str, Any] = {
+        f"{PREFIX}weighting": method.weighting,
+        f"{PREFIX}normalisation": method.normalisation,
+        f"{PREFIX}aggregation": method.aggregation,
+        f"{PREFIX}imputation": method.imputation,
+        f"{PREFIX}imputation_group": method.imputation_group or "itu_region",
+        f"{PREFIX}pillar_coverage": float(method.pillar_coverage),
+        f"{PREFIX}index_coverage": float(method.index_coverage),
+        f"{PREFIX}window": method.window or 0,
+    }
+    for code in (*framework.pillars, *framework.indicators):
+        values[_weight_key(code)] = float(overrides.get(code, framework.by_code[code].weight))
+    return values
+
+
+def init(framework: Framework, method: Method) -> None:
+    """Give each control the current method's value unless the user has just set it."""
+    for key, value in widget_values(framework, method).items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+def reset_widgets() -> None:
+    for key in [k for k in st.session_state if str(k).startswith(PREFIX)]:
+        del st.session_state[key]
+
+
+def method_from_widgets(framework: Framework, current: Method) -> Method:
+    """A method from the controls' values, keeping the choices the page does not expose."""
+    s = st.session_state
+    weights = {}
+    for code in (*framework.pillars, *framework.indicators):
+        value = float(s[_weight_key(code)])
+        if value != framework.by_code[code].weight:
+            weights[code] = value
+    aggregation = s[f"{PREFIX}aggregation"]
+    bounds = list(current.bounds)
+    if aggregation == "geometric" and bounds[0] <= 0:
+        bounds = list(GEOMETRIC_BOUNDS)  # the geometric mean needs scores > 0 (COINr's scale)
+    elif aggregation == "arithmetic" and tuple(bounds) == GEOMETRIC_BOUNDS:
+        bounds = list(Method().bounds)
+    changes = {
+        "weighting": s[f"{PREFIX}weighting"],
+        "weights": weights,
+        "normalisation": s[f"{PREFIX}normalisation"],
+        "aggregation": aggregation,
+        "bounds": bounds,
+        "imputation": s[f"{PREFIX}imputation"],
+        "imputation_group": s[f"{PREFIX}imputation_group"],
+        "pillar_coverage": float(s[f"{PREFIX}pillar_coverage"]),
+        "index_coverage": float(s[f"{PREFIX}index_coverage"]),
+        "window": int(s[f"{PREFIX}window"]) or None,
+    }
+    return Method.from_dict({**current.to_dict(), **changes})
+
+
+def apply(framework: Framework) -> None:
+    """on_change: store the method the controls now describe (or the problem with it)."""
+    try:
+        state.set_method(method_from_widgets(framework, state.current_method()))
+        st.session_state.pop(ERROR, None)
+    except ReadinessError as exc:
+        st.session_state[ERROR] = str(exc)
+
+
+def reset() -> None:
+    state.set_method(Method())
+    st.session_state.pop(ERROR, None)
+    reset_widgets()
+
+
+def import_file(framework: Framework) -> None:
+    """on_change of the uploader: read a method file (JSON or YAML) and make it current."""
+    upload = st.session_state.get(UPLOAD)
+    if upload is None:
+        return
+    try:
+        text = upload.getvalue().decode("utf-8")
+        data = json.loads(text) if upload.name.lower().endswith(".json") else yaml.safe_load(text)
+        method = Method.from_dict(data or {})
+    except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
+        st.session_state[ERROR] = t("method.unreadable", problem=type(exc).__name__)
+        return
+    except ReadinessError as exc:
+        st.session_state[ERROR] = str(exc)
+        return
+    state.set_method(method)
+    st.session_state.pop(ERROR, None)
+    reset_widgets()
+
+
+def draw(framework: Framework) -> None:
+    """Every control of the what-if, in the order a user thinks about them."""
+    kw = {"on_change": apply, "args": (framework,)}
+    st.button(t("method.reset"), on_click=reset, icon=":material/restart_alt:", key="m_reset")
+    st.markdown(f"**{t('method.pillar_weights')}**")
+    cols = st.columns(2)
+    for i, code in enumerate(framework.pillars):
+        cols[i % 2].number_input(
+            framework.by_code[code].name,
+            min_value=0.0,
+            max_value=10.0,
+            step=0.5,
+            key=_weight_key(code),
+            **kw,
+        )
+    with st.expander(t("method.indicator_weights")):
+        for pillar in framework.pillars:
+            st.caption(framework.by_code[pillar].name)
+            kids = [c for c in framework.indicators if framework.by_code[c].parent == pillar]
+            cols = st.columns(2)
+            for i, code in enumerate(kids):
+                cols[i % 2].number_input(
+                    framework.by_code[code].name,
+                    min_value=0.0,
+                    max_value=10.0,
+                    step=0.5,
+                    key=_weight_key(code),
+                    **kw,
+                )
+    st.radio(
+        t("method.weighting"),
+        options=list(WEIGHTINGS),
+        format_func=lambda k: t(f"method.weighting_{k}"),
+        key=f"{PREFIX}weighting",
+        horizontal=True,
+        **kw,
+    )
+    st.selectbox(
+        t("method.normalisation"),
+        options=list(NORMALISATIONS),
+        format_func=lambda k: t(f"method.normalisation_{k}"),
+        key=f"{PREFIX}normalisation",
+        **kw,
+    )
+    st.selectbox(
+        t("method.aggregation"),
+        options=list(AGGREGATIONS),
+        format_func=lambda k: t(f"method.aggregation_{k}"),
+        key=f"{PREFIX}aggregation",
+        **kw,
+    )
+    st.selectbox(
+        t("method.imputation"),
+        options=list(IMPUTATIONS),
+        format_func=lambda k: t(f"method.imputation_{k}"),
+        key=f"{PREFIX}imputation",
+        **kw,
+    )
+    st.selectbox(
+        t("method.imputation_group"),
+        options=list(IMPUTATION_GROUPS),
+        format_func=lambda k: t(f"method.imputation_group_{k}"),
+        key=f"{PREFIX}imputation_group",
+        disabled=st.session_state.get(f"{PREFIX}imputation") == "none",
+        **kw,
+    )
+    st.slider(
+        t("method.pillar_coverage"),
+        min_value=0.0,
+        max_value=1.0,
+        step=0.05,
+        key=f"{PREFIX}pillar_coverage",
+        help=t("method.coverage_help"),
+        **kw,
+    )
+    st.slider(
+        t("method.index_coverage"),
+        min_value=0.0,
+        max_value=1.0,
+        step=0.05,
+        key=f"{PREFIX}index_coverage",
+        **kw,
+    )
+    st.selectbox(
+        t("method.window"),
+        options=WINDOWS,
+        format_func=lambda w: t("method.window_own") if w == 0 else t("method.window_years", n=w),
+        key=f"{PREFIX}window",
+        **kw,
+    )
