@@ -224,7 +224,11 @@ def membership(inputs: GapInputs, extra: Sequence[Group] = ()) -> tuple[list[Gro
     current classification), as in readiness.groups.standard_groups.
     """
     groups, member = inputs.standard_membership
-    added = [g for g in extra if g.code not in {s.code for s in groups}]
+    standard = {s.code: s for s in groups}
+    for g in extra:
+        if g.kind == "custom" and g.code in standard and g.members != standard[g.code].members:
+            raise ReadinessError(f"{g.code} is a standard group; give your own group another code")
+    added = [g for g in extra if g.code not in standard]
     if not added:
         return list(groups), member
     more = np.broadcast_to(

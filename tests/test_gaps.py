@@ -19,7 +19,7 @@ from readiness.gaps import (
     membership,
     parse_group,
 )
-from readiness.groups import group_mean, standard_groups
+from readiness.groups import custom_group, group_mean, standard_groups
 from readiness.trends import outlook, slopes
 
 nan = np.nan
@@ -309,3 +309,9 @@ def test_median_years_agrees_with_numpy(years):
     got = median_years(cube, np.ones((1, 1, len(years)), dtype=bool))[0, 0, 0]
     present = [y for y in years if y is not None]
     assert (np.isnan(got) and not present) or got == np.median(present)
+
+
+def test_a_user_group_cannot_hide_behind_a_standard_code(inputs):
+    fake = custom_group("LDC", "not the LDCs", ["FRA", "DEU"], inputs.snapshot.countries)
+    with pytest.raises(ReadinessError, match="standard group"):
+        gap_table(inputs, [fake], [2023])
