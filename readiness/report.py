@@ -32,7 +32,8 @@ from readiness.method import AGGREGATIONS, IMPUTATIONS, NORMALISATIONS, WEIGHTIN
 # report, the CLI and the dashboard can never disagree through double rounding.
 PUBLISHED_DECIMALS = 4
 SCORE_DECIMALS = 1
-MC_SAMPLES = 1000
+# The dashboard's Monte Carlo (dashboard.state.UNCERTAINTY_SAMPLES, seed 1): same intervals.
+MC_SAMPLES = 500
 MC_SEED = 1
 N_STRENGTHS = 3
 N_PRIORITIES = 5
@@ -68,10 +69,10 @@ def format_score(x: object) -> str:
 
 
 def format_rank(x: object) -> str:
-    """A rank (1 = best) or a rank-interval bound; not ranked -> n/a."""
+    """A rank (1 = best) or a rank-interval bound (to the nearest whole); not ranked -> n/a."""
     if _missing(x):
         return MISSING
-    return str(math.floor(float(x) + 0.5))  # type: ignore[arg-type]
+    return f"{float(x):.0f}"  # type: ignore[arg-type]
 
 
 def format_interval(lo: object, hi: object) -> str:

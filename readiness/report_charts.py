@@ -7,6 +7,7 @@ tags in text as markup, so every label is escaped with `_label` first.
 
 from __future__ import annotations
 
+import functools
 import html
 
 import numpy as np
@@ -14,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from readiness.errors import ReadinessError
+from readiness.paths import DATA_DIR
 
 FONT = "DejaVu Sans, Arial, sans-serif"
 CATEGORICAL = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
@@ -45,54 +47,37 @@ def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
     return fig
 
 
+@functools.cache
+def _small_state_points() -> pd.DataFrame:
+    path = DATA_DIR / "geo" / "points.csv"
+    if not path.exists():
+        return pd.DataFrame(columns=["iso3", "lon", "lat"])
+    return pd.read_csv(path, dtype={"iso3": "string"})
+
+
 def score_map(table: pd.DataFrame, title: str = "", highlight: str = "") -> go.Figure:
-    """Members' scores (iso3, name, score) on a 50m world map zoomed to them; grey = no data."""
-    has = table["score"].notna()
-    fig = go.Figure()
-    if (~has).any():
-        rows = table[~has]
-        fig.add_trace(
-            go.Choropleth(
-                locations=rows["iso3"],
-                z=np.zeros(len(rows)),
-                text=[_label(n) for n in rows["name"]],
-                colorscale=[[0, NO_DATA], [1, NO_DATA]],
-                showscale=False,
-                locationmode="ISO-3",
-                marker_line_color="white",
-                marker_line_width=0.4,
-                name="No data",
-            )
-        )
-    rows = table[has]
-    line_colour = ["#000000" if c == highlight else "white" for c in rows["iso3"]]
-    line_width = [2.0 if c == highlight else 0.4 for c in rows["iso3"]]
-    fig.add_trace(
-        go.Choropleth(
-            locations=rows["iso3"],
-            z=rows["score"],
-            zmin=0,
-            zmax=100,
-            text=[_label(n) for n in rows["name"]],
-            colorscale=SEQUENTIAL,
-            colorbar={"title": {"text": "Index"}, "thickness": 12},
-            locationmode="ISO-3",
-            marker_line_color=line_colour,
-            marker_line_width=line_width,
-        )
+    """Scores (iso3, name, score) on the dashboard's 50m map, zoomed to the economies shown.
+
+    With `highlight`, that economy gets a bold outline; otherwise economies outside the table
+    are greyed out. Small states are drawn as markers, as on the dashboard.
+    """
+    from readiness import charts
+
+    data = table.rename(columns={"score": "value"})[["iso3", "name", "value"]]
+    members = [highlight] if highlight else list(data["iso3"])
+    fig = charts.choropleth(
+        data,
+        title=_label(title),
+        unit="Index",
+        points=_small_state_points(),
+        members=members,
+        mode="highlight" if highlight else "filter",
+        zrange=(0.0, 100.0),
+        height=520,
     )
-    fig.update_geos(
-        resolution=50,
-        showframe=False,
-        showcoastlines=False,
-        showcountries=True,
-        countrycolor="#ffffff",
-        showland=True,
-        landcolor="#f4f4f4",
-        fitbounds="locations",
-        projection_type="natural earth",
-    )
-    return _layout(fig, title, 520)
+    fig.update_geos(fitbounds="locations", lataxis_range=None)
+    fig.update_layout(font={"family": FONT})
+    return fig
 
 
 def component_bars(table: pd.DataFrame, title: str = "") -> go.Figure:

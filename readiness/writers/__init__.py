@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Literal, get_args
 
 from readiness.errors import ReadinessError
@@ -17,17 +17,24 @@ MEDIA_TYPES = {
 }
 
 
-def figure_images(report: Report) -> dict[str, bytes]:
-    """Every figure of the report rendered to PNG, keyed by `image_key(section, figure)`."""
+def figure_images(
+    report: Report, progress: Callable[[int, int, str], None] | None = None
+) -> dict[str, bytes]:
+    """Every figure of the report rendered to PNG, keyed by `image_key(section, figure)`.
+
+    `progress(done, total, title)` is called before each figure (for a progress bar).
+    """
     from readiness.export import figure_png
     from readiness.report_charts import figure_size, render
 
+    todo = [(section.key, spec) for section in report.sections for spec in section.figures]
     images: dict[str, bytes] = {}
-    for section in report.sections:
-        for spec in section.figures:
-            fig = render(spec)
-            width, height = figure_size(fig)
-            images[image_key(section.key, spec.key)] = figure_png(fig, width, height)
+    for k, (section_key, spec) in enumerate(todo):
+        if progress is not None:
+            progress(k, len(todo), spec.title)
+        fig = render(spec)
+        width, height = figure_size(fig)
+        images[image_key(section_key, spec.key)] = figure_png(fig, width, height)
     return images
 
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.enums import WrapMode, XPos, YPos
+from fpdf.enums import XPos, YPos
 
 from readiness.report import Report, Table
 from readiness.safe import pdf_text
@@ -80,7 +80,7 @@ def write_pdf(report: Report, images: Mapping[str, bytes]) -> bytes:
     pdf.ln(3)
     _heading(pdf, "Key figures", 2)
     rows = [["Key figure", "Value", "Note"]] + [
-        [k.label, k.value, k.note] for k in report.key_figures
+        [pdf_label(k.label), pdf_label(k.value), pdf_label(k.note)] for k in report.key_figures
     ]
     _grid(pdf, rows, (60, 50, 70), 9)
     for section in report.sections:
@@ -152,21 +152,47 @@ def _table(pdf: _PDF, table: Table) -> None:
     if frame.empty:
         pdf.multi_cell(0, 5, "None.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         return
-    rows = [[str(c) for c in frame.columns]] + [
-        ["" if v is None else str(v) for v in row] for row in frame.itertuples(index=False)
+    rows = [[pdf_label(c) for c in frame.columns]] + [
+        [pdf_label("" if v is None else v) for v in row] for row in frame.itertuples(index=False)
     ]
-    widths = _widths(rows)
-    size = 9 if len(frame.columns) <= 5 else 7 if len(frame.columns) <= 8 else 6
+    size, widths = _layout(rows)
     _grid(pdf, rows, widths, size)
     if table.note:
         pdf.multi_cell(0, 4, pdf_label(table.note), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def _widths(rows: list[list[str]]) -> tuple[float, ...]:
-    """Column widths proportional to the longest text (capped), summing to the page width."""
-    longest = [min(40, max(6, *(len(r[j]) for r in rows))) for j in range(len(rows[0]))]
-    total = sum(longest)
-    return tuple(PAGE_WIDTH_MM * n / total for n in longest)
+# Millimetres per character per point of font size: DejaVu Sans Bold averages about 0.62 em.
+_CHAR_MM = 0.24
+_PAD_MM = 3.0
+
+
+def _layout(rows: list[list[str]]) -> tuple[float, tuple[float, ...]]:
+    """The largest font size (9 down to 5.5 pt) at which no word has to be split, and widths.
+
+    Each column gets at least its longest word; the rest of the page goes to columns in
+    proportion to how much longer their longest cell is (so numbers stay on one line).
+    """
+    n = len(rows[0])
+    word = [max((len(w) for r in rows for w in r[j].split()), default=2) for j in range(n)]
+    word = [max(2, w) for w in word]
+    body = rows[1:] or rows
+    full = [min(45, max(word[j], *(len(r[j]) for r in body))) for j in range(n)]
+    size, mins, wants = 9.0, [0.0] * n, [0.0] * n
+    for size in (9.0, 8.0, 7.0, 6.5, 6.0, 5.5):
+        char = _CHAR_MM * size
+        mins = [w * char + _PAD_MM for w in word]
+        wants = [f * char + _PAD_MM for f in full]
+        if sum(mins) <= PAGE_WIDTH_MM:
+            break
+    extra = PAGE_WIDTH_MM - sum(mins)
+    spare = [w - m for w, m in zip(wants, mins, strict=True)]
+    if sum(wants) <= PAGE_WIDTH_MM:
+        widths = [w * PAGE_WIDTH_MM / sum(wants) for w in wants]
+    elif extra > 0 and sum(spare) > 0:
+        widths = [m + s * extra / sum(spare) for m, s in zip(mins, spare, strict=True)]
+    else:
+        widths = [m * PAGE_WIDTH_MM / sum(mins) for m in mins]
+    return size, tuple(widths)
 
 
 def _grid(pdf: _PDF, rows: list[list[str]], widths: tuple[float, ...], size: float) -> None:
@@ -179,12 +205,11 @@ def _grid(pdf: _PDF, rows: list[list[str]], widths: tuple[float, ...], size: flo
         line_height=size * 0.5,
         first_row_as_headings=True,
         markdown=False,
-        wrapmode=WrapMode.CHAR,
         padding=0.8,
     ) as grid:
         for values in rows:
             row = grid.row()
             for v in values:
-                row.cell(pdf_label(v))
+                row.cell(v)
     pdf.set_font(pdf.family, "", 10)
     pdf.ln(2)
