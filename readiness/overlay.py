@@ -154,7 +154,7 @@ def apply_overlays(snapshot: Snapshot, overlays: Sequence[Overlay]) -> Snapshot:
     values = pd.concat([base.loc[~replaced], added], ignore_index=True)
     values = values.sort_values(["indicator", "iso3", "year"], kind="stable").reset_index(drop=True)
     catalogue = _catalogue(snapshot.catalogue, overlays)
-    coverage = _coverage(snapshot, values, catalogue, set(user["indicator"]))
+    coverage = _coverage(snapshot, values, catalogue, set(user["indicator"].unique()))
     return replace(snapshot, values=values, catalogue=catalogue, coverage=coverage)
 
 
@@ -182,17 +182,37 @@ def _catalogue(catalogue: Catalogue, overlays: Sequence[Overlay]) -> Catalogue:
 def _coverage(
     snapshot: Snapshot, values: pd.DataFrame, catalogue: Catalogue, touched: set[str]
 ) -> pd.DataFrame:
-    """The coverage table with the touched indicators' rows recomputed."""
-    from readiness.build.snapshot import coverage_table
-
-    sub = replace(catalogue, indicators=tuple(i for i in catalogue.indicators if i.code in touched))
-    fresh = coverage_table(values[values["indicator"].isin(touched)], sub)
-    # Keep the published window end so rows stay comparable with the untouched ones.
+    """The coverage table with the touched indicators' rows recomputed (as the build does)."""
+    latest = int(values["year"].max())
+    codes = [i.code for i in catalogue.indicators if i.code in touched]
+    window = pd.Series({i.code: i.window for i in catalogue.indicators if i.code in touched})
+    role = {i.code: i.role for i in catalogue.indicators}
+    sub = values[values["indicator"].isin(codes)]
+    ind = sub["indicator"].astype(str)
+    grouped = sub.groupby(ind)
+    in_window = sub[sub["year"].to_numpy() > latest - window.reindex(ind).to_numpy()]
+    last = in_window.groupby([in_window["indicator"].astype(str), "iso3"])["year"].max()
+    by_ind = last.groupby(level=0)
+    fresh = pd.DataFrame(
+        {
+            "indicator": codes,
+            "role": [role[c] for c in codes],
+            "economies_any_year": grouped["iso3"].nunique().reindex(codes).fillna(0).astype(int),
+            "window_end": latest,
+            "economies_in_window": by_ind.size().reindex(codes).fillna(0).astype(int),
+            "median_year": by_ind.median().reindex(codes).astype(float),
+            # every touched indicator has user rows, so first and last years exist
+            "first_year": grouped["year"].min().reindex(codes).astype("int64"),
+            "last_year": grouped["year"].max().reindex(codes).astype("int64"),
+            "estimate_share": grouped["estimate"].mean().reindex(codes).astype(float).round(4),
+        }
+    ).reset_index(drop=True)
     base = snapshot.coverage
     kept = base[~base["indicator"].isin(touched)]
     order = {c: n for n, c in enumerate(catalogue.codes)}
-    out = pd.concat([kept, fresh], ignore_index=True)
-    return out.sort_values("indicator", key=lambda s: s.map(order)).reset_index(drop=True)
+    out = pd.concat([kept, fresh])
+    out = out.sort_values("indicator", key=lambda s: s.map(order), kind="stable")
+    return out.reset_index(drop=True)
 
 
 def user_mask(values: pd.DataFrame) -> pd.Series:

@@ -129,9 +129,10 @@ def read_upload(data: bytes, filename: str) -> ParsedUpload:
 
 
 def _clean_filename(filename: object) -> str:
-    """The file's base name as a label: no path, no control characters, 120 characters at most."""
+    """The file's base name as a safe label: no path, no markup, 120 characters at most."""
     name = str(filename or "upload").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    # Letters, digits and ._-() only: the name is shown in markdown, HTML and citations.
+    name = "".join(ch if ch.isalnum() or ch in "._-() " else "_" for ch in name).strip()
     return name[:120] or "upload"
 
 
@@ -649,7 +650,7 @@ def validate_upload(
     if long is None:
         return Validation(parsed.filename, tuple(out.items), None, None, parsed, out.omitted)
     rows = _check_values(long, snapshot, declared, aliases, failed, parsed.delimiter, out)
-    used = set(rows["indicator"]) if rows is not None else set()
+    used = set(rows["indicator"].unique()) if rows is not None else set()
     for code, ind in declared.items():
         if code not in used:
             out.add(
