@@ -16,6 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "readiness.commands.index",
     "readiness.commands.upload",
     "readiness.commands.gaps",
+    "readiness.commands.report",
 )
 
 EXIT_USAGE = 2
