@@ -16,7 +16,7 @@ group_names = state.group_labels()
 measures = views.measures(snap.catalogue).set_index("code")
 economies = state.all_economies()
 
-if not state.current_peers():
+if "peers" not in st.session_state:
     state.set_shared("peers", [state.current_economy()])
 col_who, col_groups = st.columns([3, 2])
 picked = col_who.multiselect(
@@ -103,7 +103,7 @@ else:
         state.results_by_year(), snap.catalogue, snap.values, picked, chosen_groups, code, names,
         group_names,
     )  # fmt: skip
-    fig = charts.lines(table, x="year", y="value", series="who", title=name, unit=unit)
+    fig = charts.lines(table, x="reference_year", y="value", series="who", title=name, unit=unit)
     title = t("compare.download_time", measure=code)
 
 downloads.figure(fig, labelled(table), title, key=f"compare_{view}")

@@ -83,7 +83,7 @@ trend = views.gap_over_time(table, shown, code)
 downloads.figure(
     charts.lines(
         trend,
-        x="year",
+        x="reference_year",
         y="weighted",
         series="group_label",
         title=measures.at[code, "name"],

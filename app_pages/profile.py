@@ -1,5 +1,6 @@
 """Country profile: scores, ranks and tier; group comparison; indicators; trends; gaps."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import downloads, state
@@ -34,7 +35,7 @@ index_row = scores.iloc[0]
 name = names[iso3]
 
 st.header(name)
-if index_row["score"] != index_row["score"]:
+if pd.isna(index_row["score"]):
     st.warning(t("profile.not_scored", coverage=f"{index_row['coverage']:.0%}"))
 else:
     cols = st.columns(4)
@@ -50,9 +51,12 @@ else:
     cols[3].metric(t("profile.tier"), index_row["tier"])
 pillar_cols = st.columns(len(scores) - 1)
 for col, row in zip(pillar_cols, scores.iloc[1:].itertuples(), strict=True):
-    rank = t("profile.rank_of", rank=row.rank, of=row.of) if row.rank == row.rank else "—"
-    col.metric(row.name, "—" if row.score != row.score else f"{row.score:.1f}", rank,
-               delta_color="off", delta_arrow="off")  # fmt: skip
+    if pd.isna(row.score):
+        col.metric(row.name, "—", t("profile.not_scored_short"), delta_color="off",
+                   delta_arrow="off")  # fmt: skip
+        continue
+    rank = t("profile.rank_of", rank=row.rank, of=row.of)
+    col.metric(row.name, f"{row.score:.1f}", rank, delta_color="off", delta_arrow="off")
 downloads.offer(labelled(scores), t("profile.scores_name", economy=iso3, year=year), "scores")
 
 st.subheader(t("profile.groups"))
@@ -104,7 +108,7 @@ else:
 st.subheader(t("profile.trends"))
 trend = views.economy_trend(state.results_by_year(), iso3)
 downloads.figure(
-    charts.lines(trend, x="year", y="score", series="name", unit=t("profile.score")),
+    charts.lines(trend, x="reference_year", y="score", series="name", unit=t("profile.score")),
     labelled(trend),
     t("profile.trend_name", economy=iso3),
     key="profile_trend",

@@ -275,7 +275,7 @@ def economy_trend(results: Mapping[int, Result], iso3: str) -> pd.DataFrame:
         names = {c: res.framework.by_code[c].name for c in long["aggregate"].unique()}
         break
     long.insert(2, "name", long["aggregate"].map(names))
-    return long.reset_index(drop=True)
+    return long.rename(columns={"year": "reference_year"}).reset_index(drop=True)
 
 
 # --- compare ---------------------------------------------------------------------------------
@@ -352,7 +352,7 @@ def compare_over_time(
     frames = []
     for year, res in results.items():
         f = compare_at(res, catalogue, values, economies, groups, [code], names, group_labels)
-        f.insert(0, "year", year)
+        f.insert(0, "reference_year", year)
         frames.append(f)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
@@ -506,9 +506,8 @@ def gap_matrix(
 def gap_over_time(table: pd.DataFrame, groups: Sequence[str], code: str) -> pd.DataFrame:
     """Year, group and value (population-weighted) of one measure, with its target."""
     rows = table[table["group"].isin(groups) & (table["code"] == code)]
-    return rows[["year", "group_label", "weighted", "coverage", "target", "gap"]].reset_index(
-        drop=True
-    )
+    out = rows[["year", "group_label", "weighted", "coverage", "target", "gap"]]
+    return out.rename(columns={"year": "reference_year"}).reset_index(drop=True)
 
 
 def economy_gap_map(
