@@ -18,16 +18,21 @@ from readiness.writers import image_key
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MAX_TABLE_ROWS = 12
-# Slides in deck order: (section key, figure key) of the charts a workshop needs.
-FIGURE_SLIDES = (
-    ("map", "map"),
-    ("comparison", "components"),
-    ("members", "members"),
-    ("spread", "spread"),
-    ("gaps", "gaps"),
-    ("strengths", "indicators"),
+# Slides in deck order: ("figure", section key, figure key) or ("table", section key, index).
+DECK: tuple[tuple[str, str, str | int], ...] = (
+    ("figure", "map", "map"),
+    ("table", "scores", 0),
+    ("figure", "comparison", "components"),
+    ("figure", "members", "members"),
+    ("table", "members", 0),
+    ("figure", "spread", "spread"),
+    ("figure", "gaps", "gaps"),
+    ("table", "gaps", 0),
+    ("table", "priorities", 0),
+    ("figure", "strengths", "indicators"),
+    ("table", "strengths", 0),
+    ("table", "strengths", 1),
 )
-TABLE_SLIDES = (("scores", 0), ("priorities", 0), ("strengths", 1), ("strengths", 0))
 
 
 def write_pptx(report: Report, images: Mapping[str, bytes]) -> bytes:
@@ -49,22 +54,18 @@ def write_pptx(report: Report, images: Mapping[str, bytes]) -> bytes:
     _notes(slide, key_notes)
 
     sections = {s.key: s for s in report.sections}
-    for section_key, figure_key in FIGURE_SLIDES:
+    for what, section_key, ref in DECK:
         section = sections.get(section_key)
         if section is None:
             continue
-        spec = next((f for f in section.figures if f.key == figure_key), None)
-        png = images.get(image_key(section_key, figure_key))
-        if spec is None or png is None:
+        if what == "table":
+            if isinstance(ref, int) and ref < len(section.tables):
+                _table_slide(prs, section.tables[ref], key_notes)
             continue
-        _figure_slide(prs, spec, png, [*key_notes, f"Chart: {spec.title}. {spec.caption}"])
-        if section_key == "strengths":
-            continue
-    for section_key, k in TABLE_SLIDES:
-        section = sections.get(section_key)
-        if section is None or len(section.tables) <= k:
-            continue
-        _table_slide(prs, section.tables[k], key_notes)
+        spec = next((f for f in section.figures if f.key == ref), None)
+        png = images.get(image_key(section_key, str(ref)))
+        if spec is not None and png is not None:
+            _figure_slide(prs, spec, png, [*key_notes, f"Chart: {spec.title}. {spec.caption}"])
 
     slide = _titled(prs, "Highlights")
     _bullets(slide, list(report.highlights))
