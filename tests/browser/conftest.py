@@ -1,0 +1,115 @@
+"""A live `streamlit run` on a free port and Debian chromium driven by Playwright.
+
+Never runs `playwright install`: the browser is the system's chromium (scripts/ensure-chromium.sh
+installs it for `make test`). Every request the page makes is recorded, so a test can assert that
+nothing leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]  # fmt: skip
+START_TIMEOUT = 90  # seconds for the server to answer its health check on a slow runner
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of the dashboard served by `streamlit run app.py` on a free local port."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"chromium not found at {CHROMIUM}; run scripts/ensure-chromium.sh")
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start; log:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser(server: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield b
+        b.close()
+
+
+@dataclass
+class Visit:
+    """A fresh browser context on the dashboard, with every request URL it made."""
+
+    page: object
+    base: str
+    requests: list[str] = field(default_factory=list)
+
+    def open(self, path: str = "") -> None:
+        self.page.goto(f"{self.base}/{path}")  # type: ignore[attr-defined]
+        self.wait_idle()
+
+    def wait_idle(self, timeout: float = 90_000) -> None:
+        """Wait until the page's script has run to its end (the footer is drawn last)."""
+        self.page.get_by_text("Sources and citations").wait_for(timeout=timeout)  # type: ignore[attr-defined]
+
+    def external(self) -> list[str]:
+        return [
+            u for u in self.requests if not u.startswith(("http://127.0.0.1", "data:", "blob:"))
+        ]
+
+
+@pytest.fixture
+def visit(browser: object, server: str) -> Iterator[Visit]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1800})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    v = Visit(page, server)
+    page.on("request", lambda r: v.requests.append(r.url))
+    yield v
+    context.close()

@@ -1,0 +1,91 @@
+"""The dashboard in a real browser: pages load, the map draws offline, state survives a link."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from readiness.engine import score_snapshot
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "": "World map",
+    "profile": "Country profile",
+    "compare": "Compare",
+    "gaps": "Developing-country gaps",
+    "method": "Method what-if",
+    "data": "Data and sources",
+}
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_loads_without_error_and_offline(visit, path):
+    visit.open(path)
+    page = visit.page
+    assert page.locator("h1").first.inner_text() == PAGES[path]
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert page.get_by_text("Page not found").count() == 0
+    assert not visit.external(), visit.external()
+
+
+def test_the_map_draws_every_economy_offline(visit):
+    visit.open("")
+    page = visit.page
+    page.wait_for_function(
+        "() => document.querySelectorAll('path.choroplethlocation').length >= 180",
+        timeout=60_000,
+    )
+    shapes = page.locator("path.choroplethlocation").count()
+    scored = int(score_snapshot().index.notna().sum())
+    assert shapes >= max(180, scored)
+    assert any("/app/static/topojson/world_50m.json" in u for u in visit.requests)
+    assert not visit.external(), visit.external()
+
+
+def _metric(page, label: str) -> str:
+    box = page.locator("[data-testid=stMetric]").filter(has_text=label).first
+    return box.locator("[data-testid=stMetricValue]").inner_text()
+
+
+def test_changing_a_weight_changes_the_ranking_shown(visit):
+    visit.open("method")
+    page = visit.page
+    assert _metric(page, "Economies whose rank changed") == "0"
+    before = page.locator("[data-testid=stTable]").first.inner_text()
+    box = page.get_by_label("Policy, regulation & trust")
+    box.fill("4")
+    box.press("Enter")
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid=stMetric]')]
+            .some(m => m.innerText.includes('rank changed') &&
+                       !/\\n0$/.test(m.innerText.trim()))""",
+        timeout=60_000,
+    )
+    page.wait_for_url(re.compile(r"method=.*POLICY"), timeout=30_000)
+    after = page.locator("[data-testid=stTable]").first.inner_text()
+    assert int(_metric(page, "Economies whose rank changed")) > 0
+    assert after != before
+    assert not visit.external(), visit.external()
+
+
+def test_a_shared_link_reopens_the_same_economy(visit, browser):
+    visit.open("profile?economy=NPL")
+    page = visit.page
+    assert page.locator("h2").first.inner_text() == "Nepal"
+    page.get_by_label("Economy", exact=True).first.click()
+    page.keyboard.type("Ghana")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"economy=GHA"), timeout=30_000)
+    page.locator("h2", has_text="Ghana").first.wait_for()
+    link = page.url
+    assert "/profile" in link
+    other = browser.new_context()
+    try:
+        fresh = other.new_page()
+        fresh.goto(link)
+        fresh.locator("h2", has_text="Ghana").first.wait_for(timeout=60_000)
+        assert fresh.locator("h2").first.inner_text() == "Ghana"
+    finally:
+        other.close()
