@@ -49,15 +49,19 @@ class Overlay:
     provenance: Provenance
 
     def __post_init__(self) -> None:
+        iso3 = _text_array(self.rows["iso3"])
+        indicator = _text_array(self.rows["indicator"])
+        year = self.rows["year"].to_numpy(dtype="int64")
+        value = self.rows["value"].to_numpy(dtype="float64")
+        order = _key_order(iso3, indicator, year)
         rows = pd.DataFrame(
             {
-                "iso3": self.rows["iso3"].astype(str).to_numpy(),
-                "indicator": self.rows["indicator"].astype(str).to_numpy(),
-                "year": self.rows["year"].to_numpy(dtype="int64"),
-                "value": self.rows["value"].to_numpy(dtype="float64"),
+                "iso3": pd.Series(iso3[order], dtype=object),
+                "indicator": pd.Series(indicator[order], dtype=object),
+                "year": year[order],
+                "value": value[order],
             }
         )
-        rows = rows.sort_values(KEY, kind="stable").reset_index(drop=True)
         object.__setattr__(self, "rows", rows)
         object.__setattr__(self, "indicators", tuple(self.indicators))
         object.__setattr__(self, "_token", _token(rows, self.indicators, self.provenance))
@@ -84,6 +88,29 @@ class Overlay:
 
     def __hash__(self) -> int:
         return hash(self.token)
+
+
+def _text_array(column: pd.Series) -> np.ndarray:
+    values = column.to_numpy(dtype=object)
+    if len(values) and not all(isinstance(v, str) for v in values[:1000]):
+        values = np.array([str(v) for v in values], dtype=object)
+    return values
+
+
+def _key_order(iso3: np.ndarray, indicator: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """Row order by (iso3, indicator, year), sorted by Arrow (fast on a million rows)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = pa.table(
+        {
+            "iso3": pa.array(iso3, type=pa.string()),
+            "indicator": pa.array(indicator, type=pa.string()),
+            "year": pa.array(year),
+        }
+    )
+    keys = [("iso3", "ascending"), ("indicator", "ascending"), ("year", "ascending")]
+    return np.asarray(pc.sort_indices(table, sort_keys=keys))
 
 
 def _token(rows: pd.DataFrame, indicators: Sequence[Indicator], prov: Provenance) -> str:
@@ -138,34 +165,48 @@ def apply_overlays(snapshot: Snapshot, overlays: Sequence[Overlay]) -> Snapshot:
     if not overlays:
         return snapshot
     user = pd.concat([o.rows for o in overlays], ignore_index=True)
-    user = user.drop_duplicates(KEY, keep="last")
+    if len(overlays) > 1:
+        user = user[~_keys(user).duplicated(keep="last").to_numpy()]
     base = snapshot.values
-    replaced = _key_index(base).isin(_key_index(user))
+    # Only user rows of catalogue indicators can replace a value; new indicators only add.
+    overriding = user[user["indicator"].isin(set(base["indicator"].unique())).to_numpy()]
+    replaced = _keys(base).isin(set(_keys(overriding))).to_numpy()
+    dtype = base["iso3"].dtype
     added = pd.DataFrame(
         {
-            "iso3": pd.array(user["iso3"].to_numpy(dtype=object), dtype="string"),
-            "indicator": pd.array(user["indicator"].to_numpy(dtype=object), dtype="string"),
+            "iso3": _string_array(user["iso3"], dtype),
+            "indicator": _string_array(user["indicator"], base["indicator"].dtype),
             "year": user["year"].to_numpy(dtype="int64"),
             "value": user["value"].to_numpy(dtype="float64"),
-            "source": pd.array(np.full(len(user), USER_SOURCE), dtype="string"),
+            "source": _string_array(
+                pd.Series(np.full(len(user), USER_SOURCE, dtype=object)), base["source"].dtype
+            ),
             "estimate": np.zeros(len(user), dtype=bool),
         }
     )
+    # The snapshot's rows keep their order (minus replaced ones); user rows follow in key order.
     values = pd.concat([base.loc[~replaced], added], ignore_index=True)
-    values = values.sort_values(["indicator", "iso3", "year"], kind="stable").reset_index(drop=True)
     catalogue = _catalogue(snapshot.catalogue, overlays)
     coverage = _coverage(snapshot, values, catalogue, set(user["indicator"].unique()))
     return replace(snapshot, values=values, catalogue=catalogue, coverage=coverage)
 
 
-def _key_index(frame: pd.DataFrame) -> pd.MultiIndex:
-    return pd.MultiIndex.from_arrays(
-        [
-            frame["iso3"].astype(str).to_numpy(),
-            frame["indicator"].astype(str).to_numpy(),
-            frame["year"].to_numpy(dtype="int64"),
-        ]
-    )
+def _keys(frame: pd.DataFrame) -> pd.Series:
+    """One text key per row: iso3|indicator|year."""
+    return (
+        frame["iso3"].astype(str)
+        + "|"
+        + frame["indicator"].astype(str)
+        + "|"
+        + frame["year"].astype(str)
+    ).astype(object)
+
+
+def _string_array(column: pd.Series, dtype: Any) -> Any:
+    """Text as the snapshot's string dtype, built through Arrow (fast on a million rows)."""
+    import pyarrow as pa
+
+    return pd.array(pa.array(column.to_numpy(dtype=object), type=pa.string()), dtype=dtype)
 
 
 def _catalogue(catalogue: Catalogue, overlays: Sequence[Overlay]) -> Catalogue:
@@ -185,34 +226,46 @@ def _coverage(
     """The coverage table with the touched indicators' rows recomputed (as the build does)."""
     latest = int(values["year"].max())
     codes = [i.code for i in catalogue.indicators if i.code in touched]
-    window = pd.Series({i.code: i.window for i in catalogue.indicators if i.code in touched})
+    windows = {i.code: i.window for i in catalogue.indicators}
     role = {i.code: i.role for i in catalogue.indicators}
-    sub = values[values["indicator"].isin(codes)]
-    ind = sub["indicator"].astype(str)
-    grouped = sub.groupby(ind)
-    in_window = sub[sub["year"].to_numpy() > latest - window.reindex(ind).to_numpy()]
-    last = in_window.groupby([in_window["indicator"].astype(str), "iso3"])["year"].max()
-    by_ind = last.groupby(level=0)
+    sub = values[values["indicator"].isin(codes).to_numpy()]
+    # Integer codes for indicator and economy: grouping a million rows stays cheap.
+    ind_id, ind_names = pd.factorize(sub["indicator"].to_numpy(dtype=object))
+    iso_id = pd.factorize(sub["iso3"].to_numpy(dtype=object))[0]
+    year = sub["year"].to_numpy()
+    cutoff = latest - np.array([windows[str(c)] for c in ind_names])
+    frame = pd.DataFrame({"ind": ind_id, "iso": iso_id, "year": year})
+    frame["estimate"] = sub["estimate"].to_numpy(dtype=float)
+    grouped = frame.groupby("ind")
+    in_window = frame[year > cutoff[ind_id]]
+    last = in_window.groupby(["ind", "iso"])["year"].max().groupby(level=0)
+    ids = pd.Index(ind_names.astype(object)).get_indexer(codes)
     fresh = pd.DataFrame(
         {
             "indicator": codes,
             "role": [role[c] for c in codes],
-            "economies_any_year": grouped["iso3"].nunique().reindex(codes).fillna(0).astype(int),
+            "economies_any_year": grouped["iso"].nunique().reindex(ids).to_numpy(dtype=int),
             "window_end": latest,
-            "economies_in_window": by_ind.size().reindex(codes).fillna(0).astype(int),
-            "median_year": by_ind.median().reindex(codes).astype(float),
+            "economies_in_window": last.size().reindex(ids).fillna(0).to_numpy(dtype=int),
+            "median_year": last.median().reindex(ids).to_numpy(dtype=float),
             # every touched indicator has user rows, so first and last years exist
-            "first_year": grouped["year"].min().reindex(codes).astype("int64"),
-            "last_year": grouped["year"].max().reindex(codes).astype("int64"),
-            "estimate_share": grouped["estimate"].mean().reindex(codes).astype(float).round(4),
+            "first_year": grouped["year"].min().reindex(ids).to_numpy(dtype="int64"),
+            "last_year": grouped["year"].max().reindex(ids).to_numpy(dtype="int64"),
+            "estimate_share": grouped["estimate"].mean().reindex(ids).round(4).to_numpy(),
         }
-    ).reset_index(drop=True)
+    )
+    fresh = fresh.astype({"indicator": base_dtype(snapshot, "indicator")})
+    fresh = fresh.astype({"role": base_dtype(snapshot, "role")})
     base = snapshot.coverage
     kept = base[~base["indicator"].isin(touched)]
     order = {c: n for n, c in enumerate(catalogue.codes)}
     out = pd.concat([kept, fresh])
     out = out.sort_values("indicator", key=lambda s: s.map(order), kind="stable")
     return out.reset_index(drop=True)
+
+
+def base_dtype(snapshot: Snapshot, column: str) -> Any:
+    return snapshot.coverage[column].dtype
 
 
 def user_mask(values: pd.DataFrame) -> pd.Series:

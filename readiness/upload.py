@@ -13,6 +13,7 @@ import csv
 import difflib
 import hashlib
 import io
+import itertools
 import math
 import re
 import unicodedata
@@ -48,6 +49,12 @@ Severity = Literal["error", "warning"]
 Layout = Literal["tidy", "wide"]
 
 _MISSING_TEXT = frozenset({"", "na", "n/a", "nan", "..", "…", "-", "—", "null", "none"})
+# Every upper/lower-case spelling, so missing cells are found by one hash lookup each.
+_MISSING_VARIANTS = frozenset(
+    "".join(chars)
+    for word in _MISSING_TEXT
+    for chars in itertools.product(*({c.lower(), c.upper()} for c in word))
+)
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _DANGEROUS_XML = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
@@ -200,7 +207,7 @@ def _read_csv(text: str, filename: str) -> tuple[Table, str, list[str]]:
             io.StringIO(text),
             sep=delimiter,
             header=None,
-            dtype=str,
+            dtype=object,
             keep_default_na=False,
             na_filter=False,
             skip_blank_lines=False,
@@ -229,6 +236,13 @@ def _read_csv(text: str, filename: str) -> tuple[Table, str, list[str]]:
     return table, delimiter, notes
 
 
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+_STRIP = np.frompyfunc(str.strip, 1, 1)
+
+
 def _delimiter_name(delimiter: str) -> str:
     return {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}[delimiter]
 
@@ -241,9 +255,14 @@ def _table(frame: pd.DataFrame, name: str, filename: str) -> Table:
         )
     if frame.size > MAX_CELLS:
         raise UploadError(f"{filename} has more than {MAX_CELLS:,} cells; split it")
-    frame = frame.astype(str)
     frame.columns = pd.RangeIndex(frame.shape[1])
-    stripped = frame.apply(lambda col: col.str.strip())
+    # Object columns of str (CSV cells and workbook cells are text by now); kept as object, not
+    # Arrow strings: validation looks each distinct value up once.
+    values = frame.to_numpy(dtype=object)
+    try:
+        stripped = pd.DataFrame(_STRIP(values), dtype=object)
+    except TypeError:  # a cell that is not text (None, a number): make it text first
+        stripped = pd.DataFrame(_STRIP(np.frompyfunc(_text, 1, 1)(values)), dtype=object)
     filled = (stripped != "").to_numpy()
     nonempty = filled.any(axis=1)
     if not nonempty.any():
@@ -595,14 +614,23 @@ class _Collector:
     def errors(self) -> bool:
         return any(p.severity == "error" for p in self.items) or self.omitted > 0
 
+    @property
+    def room(self) -> bool:
+        """Whether another problem would still be listed."""
+        return len(self.items) < MAX_PROBLEMS
+
 
 @dataclass
 class _Long:
-    """Observations as parallel arrays, each with the row and column it came from."""
+    """Observations as parallel arrays, each with the row and column it came from.
 
-    economy: np.ndarray
-    year: np.ndarray
-    label: np.ndarray
+    Economy, year and indicator label are factorised (codes into distinct values), so each
+    distinct spelling is checked once however many cells repeat it.
+    """
+
+    economy: tuple[np.ndarray, np.ndarray]  # (codes, distinct values)
+    year: tuple[np.ndarray, np.ndarray]
+    label: tuple[np.ndarray, np.ndarray]
     value: np.ndarray
     row: np.ndarray
     column: np.ndarray  # the header label of the value's column
@@ -739,9 +767,9 @@ def _to_long(table: Table, delimiter: str | None, out: _Collector) -> tuple[_Lon
             )
         n = len(cells)
         return _Long(
-            economy=cells[e].to_numpy(dtype=object),
-            year=cells[y].to_numpy(dtype=object),
-            label=cells[i].to_numpy(dtype=object),
+            economy=_factorise(cells[e].to_numpy(dtype=object)),
+            year=_factorise(cells[y].to_numpy(dtype=object)),
+            label=_factorise(cells[i].to_numpy(dtype=object)),
             value=cells[v].to_numpy(dtype=object),
             row=table.rows,
             column=np.full(n, header[v], dtype=object),
@@ -789,10 +817,13 @@ def _to_long(table: Table, delimiter: str | None, out: _Collector) -> tuple[_Lon
         return None, layout
     n, k = len(cells), len(value_cols)
     values = cells[value_cols].to_numpy(dtype=object).ravel(order="F")
+    e_codes, e_uniques = _factorise(cells[e].to_numpy(dtype=object))
+    y_codes, y_uniques = _factorise(cells[y].to_numpy(dtype=object))
+    l_codes, l_uniques = _factorise(np.array(labels, dtype=object))
     return _Long(
-        economy=np.tile(cells[e].to_numpy(dtype=object), k),
-        year=np.tile(cells[y].to_numpy(dtype=object), k),
-        label=np.repeat(np.array(labels, dtype=object), n),
+        economy=(np.tile(e_codes, k), e_uniques),
+        year=(np.tile(y_codes, k), y_uniques),
+        label=(np.repeat(l_codes, n), l_uniques),
         value=values,
         row=np.tile(table.rows, k),
         column=np.repeat(np.array(labels, dtype=object), n),
@@ -803,10 +834,9 @@ def _to_long(table: Table, delimiter: str | None, out: _Collector) -> tuple[_Lon
     ), layout
 
 
-def _groups(series: pd.Series) -> list[tuple[str, np.ndarray]]:
-    """(distinct text, positions) pairs in order of first appearance."""
-    groups = series.groupby(series, sort=False).groups
-    return [(str(key), np.asarray(idx)) for key, idx in groups.items()]
+def _factorise(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    codes, uniques = pd.factorize(values)
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def _is_formula(text: str) -> bool:
@@ -841,27 +871,31 @@ def _check_values(
     sheet = "data"
     catalogue = snapshot.catalogue
     # Missing values are absent: drop empty cells (and NA-like text) before anything else.
-    value_text = pd.Series(long.value, dtype=object).astype(str).str.strip()
-    present = ~value_text.str.casefold().isin(_MISSING_TEXT).to_numpy()
-    econ = pd.Series(long.economy[present], dtype=object).astype(str).str.strip()
-    year_text = pd.Series(long.year[present], dtype=object).astype(str).str.strip()
-    label = pd.Series(long.label[present], dtype=object).astype(str).str.strip()
-    value_text = value_text[present].reset_index(drop=True)
-    rows = long.row[present]
-    column = long.column[present]
-    ok = np.ones(len(rows), dtype=bool)
+    # Work on object arrays and resolve each DISTINCT economy, year and label once.
+    raw_values = np.asarray(long.value, dtype=object)
+    keep = np.flatnonzero(~pd.Series(raw_values, dtype=object).isin(_MISSING_VARIANTS).to_numpy())
+    value_text = raw_values[keep]
+    rows = long.row[keep]
+    column = long.column[keep]
+    ok = np.ones(len(keep), dtype=bool)
 
-    # Economies: each distinct spelling resolved once through the harmonisation table.
+    def positions(codes: np.ndarray, k: int) -> np.ndarray:
+        return np.flatnonzero(codes == k)
+
+    # Economies through the harmonisation table.
     index = _name_index(snapshot)
     known = set(snapshot.countries["iso3"])
-    codes = pd.Series(index=econ.index, dtype=object)
-    for text, pos in _groups(econ):
-        first_rows = pd.unique(rows[pos])
+    e_codes, e_uniques = long.economy[0][keep], long.economy[1]
+    iso_u = np.full(len(e_uniques), "", dtype=object)
+    for k in np.unique(e_codes):  # only spellings that carry a value
+        text = str(e_uniques[k]).strip()
         code = index.find(text) if text else None
         if code in known:
-            codes.iloc[pos] = code
+            iso_u[k] = code
             continue
-        ok[pos] = False
+        if not out.room:
+            out.omitted += 1
+            continue
         if not text:
             message = "empty economy: give an ISO3 code (e.g. KEN) or the economy's name"
             kind = "empty_economy"
@@ -874,20 +908,25 @@ def _check_values(
         else:
             message = f"unknown economy {text[:80]!r}" + _suggest(index, snapshot, text)
             kind = "unknown_economy"
+        first_rows = pd.unique(rows[positions(e_codes, k)])
         out.add(
             Problem(kind, message + _rows_note(first_rows), sheet, int(first_rows[0]),
                     long.economy_column)
         )  # fmt: skip
+    iso = iso_u[e_codes]
+    ok &= iso != ""
 
     # Years: whole numbers in the snapshot's range.
-    years = pd.to_numeric(year_text, errors="coerce").to_numpy(dtype=float)
     hi_year = last_year()
-    whole = np.isfinite(years) & (np.floor(years) == years)
-    in_range = whole & (years >= FIRST_YEAR) & (years <= hi_year)
-    for text, pos in _groups(year_text[~in_range]):
-        ok[pos] = False
+    y_codes, y_uniques = long.year[0][keep], long.year[1]
+    year_u = np.full(len(y_uniques), np.nan)
+    for k in np.unique(y_codes):
+        text = str(y_uniques[k]).strip()
         num = _number(text)
         if num is not None and math.isfinite(num) and num == int(num):
+            if FIRST_YEAR <= num <= hi_year:
+                year_u[k] = num
+                continue
             message = f"year {int(num)} is out of range: use a year from {FIRST_YEAR} to {hi_year}"
             kind = "year_out_of_range"
         elif not text:
@@ -896,20 +935,33 @@ def _check_values(
         else:
             message = f"year {text[:40]!r} is not a whole number: write it as e.g. 2023"
             kind = "bad_year"
-        out.add(
-            Problem(kind, message + _rows_note(pd.unique(rows[pos])), sheet, int(rows[pos[0]]),
-                    long.year_column)
-        )  # fmt: skip
+        if not out.room:
+            out.omitted += 1
+            continue
+        where = pd.unique(rows[positions(y_codes, k)])
+        out.add(Problem(kind, message + _rows_note(where), sheet, int(where[0]), long.year_column))
+    years = year_u[y_codes]
+    in_range = ~np.isnan(years)
 
     # Indicators: catalogue codes or names, declared codes or names, declared mappings.
     resolver = _indicator_resolver(catalogue, declared, aliases)
-    ind_codes = pd.Series(index=label.index, dtype=object)
-    for text, pos in _groups(label):
+    by_code = {**{i.code: i for i in catalogue.indicators}, **declared}
+    l_codes, l_uniques = long.label[0][keep], long.label[1]
+    ind_u = np.full(len(l_uniques), "", dtype=object)
+    lo_u = np.full(len(l_uniques), -np.inf)
+    hi_u = np.full(len(l_uniques), np.inf)
+    what_u = [""] * len(l_uniques)
+    for k in np.unique(l_codes):
+        text = str(l_uniques[k]).strip()
         code = resolver(text)
         if code is not None:
-            ind_codes.iloc[pos] = code
+            ind_u[k] = code
+            lo_u[k], hi_u[k], what_u[k] = value_limits(by_code[code])
             continue
-        ok[pos] = False
+        if not out.room:
+            out.omitted += 1
+            continue
+        pos = positions(l_codes, k)
         first_row = long.label_rows.get(text, int(rows[pos[0]]))
         col = long.label_column or text
         if not text:
@@ -930,18 +982,26 @@ def _check_values(
                 "file with code, name, unit, direction, pillar, goalpost_lo, goalpost_hi"
             )
             kind = "unknown_indicator"
-        note = "" if long.label_rows else _rows_note(rows[pos])
+        note = "" if long.label_rows else _rows_note(pd.unique(rows[pos]))
         out.add(Problem(kind, message + note, sheet, first_row, col))
+    ind = ind_u[l_codes]
+    ok &= ind != ""
 
     # Values: numbers (a decimal comma is read in semicolon- or tab-separated files).
-    clean = value_text
-    if delimiter in (";", "\t"):
-        comma = clean.str.fullmatch(_DECIMAL_COMMA.pattern)
-        clean = clean.where(~comma, clean.str.replace(",", ".", regex=False))
-    numbers = pd.to_numeric(clean, errors="coerce").to_numpy(dtype=float)
+    try:
+        numbers = value_text.astype(np.float64)
+    except (ValueError, TypeError, OverflowError):
+        clean = pd.Series(value_text, dtype=object).astype(str).str.strip()
+        if delimiter in (";", "\t"):
+            comma = clean.str.fullmatch(_DECIMAL_COMMA.pattern).to_numpy(dtype=bool)
+            clean = clean.where(~comma, clean.str.replace(",", ".", regex=False))
+        numbers = pd.to_numeric(clean, errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(numbers)
     for k in np.flatnonzero(bad):
-        cell = value_text.iloc[k]
+        if not out.room:
+            out.omitted += int(bad.sum()) - int((np.flatnonzero(bad) < k).sum())
+            break
+        cell = str(value_text[k]).strip()
         if _is_formula(cell):
             message = (
                 f"{cell[:60]!r} looks like a spreadsheet formula; formulas are never evaluated: "
@@ -958,53 +1018,57 @@ def _check_values(
             )
             kind = "not_numeric"
         out.add(Problem(kind, message, sheet, int(rows[k]), str(column[k])))
-        if len(out.items) >= MAX_PROBLEMS:
-            out.omitted += int(bad.sum()) - 1
-            break
     ok &= ~bad
 
     # Ranges: shares within 0-100, scores within their scale, no negative counts.
-    by_code = {**{i.code: i for i in catalogue.indicators}, **declared}
-    checked = ok.copy()
-    for code, pos in _groups(ind_codes[checked]):
-        lo, hi, what = value_limits(by_code[code])
-        vals = numbers[pos]
-        wrong = pos[(vals < lo) | (vals > hi)]
-        for k in wrong[: max(MAX_PROBLEMS - len(out.items), 1)]:
-            out.add(
-                Problem(
-                    "out_of_range",
-                    f"{numbers[k]:g} is impossible for {code} ({what}): give a value from "
-                    f"{lo:g} to {hi:g}",
-                    sheet,
-                    int(rows[k]),
-                    str(column[k]),
-                )
+    with np.errstate(invalid="ignore"):
+        wrong = ok & ((numbers < lo_u[l_codes]) | (numbers > hi_u[l_codes]))
+    for k in np.flatnonzero(wrong):
+        if not out.room:
+            out.omitted += 1
+            continue
+        u = l_codes[k]
+        out.add(
+            Problem(
+                "out_of_range",
+                f"{numbers[k]:g} is impossible for {ind_u[u]} ({what_u[u]}): give a value from "
+                f"{lo_u[u]:g} to {hi_u[u]:g}",
+                sheet,
+                int(rows[k]),
+                str(column[k]),
             )
-        ok[wrong] = False
+        )
+    ok &= ~wrong
 
     good = ok & in_range
     frame = pd.DataFrame(
         {
-            "iso3": codes.to_numpy()[good].astype(str),
-            "indicator": ind_codes.to_numpy()[good].astype(str),
+            "iso3": pd.Series(iso[good], dtype=object),
+            "indicator": pd.Series(ind[good], dtype=object),
             "year": years[good].astype("int64"),
             "value": numbers[good],
         }
     )
-    good_rows = rows[good]
-    key = frame.duplicated(["iso3", "indicator", "year"], keep=False).to_numpy()
-    if key.any():
-        dup = frame[key].assign(_row=good_rows[key])
-        for keys, grp in dup.groupby(["iso3", "indicator", "year"], sort=False):
-            iso3, code, year = (str(k) for k in keys)
-            where = [int(r) for r in grp["_row"]]
+    # Duplicates on integer keys: one economy under two spellings is still one economy.
+    iso_id = pd.factorize(frame["iso3"].to_numpy(dtype=object))[0].astype(np.int64)
+    ind_id = pd.factorize(frame["indicator"].to_numpy(dtype=object))[0].astype(np.int64)
+    key = (iso_id * (ind_id.max(initial=0) + 1) + ind_id) * 10_000 + frame["year"].to_numpy()
+    dup = pd.Series(key).duplicated(keep=False).to_numpy()
+    if dup.any():
+        good_rows = rows[good]
+        for k in pd.unique(key[dup]):
+            if not out.room:
+                out.omitted += 1
+                continue
+            at = np.flatnonzero(key == k)
+            where = [int(r) for r in good_rows[at]]
+            first = frame.iloc[at[0]]
             out.add(
                 Problem(
                     "duplicate",
-                    f"{iso3} {code} {year} is given {len(where)} times (rows "
-                    f"{', '.join(map(str, where[:5]))}): keep one value per economy, indicator "
-                    "and year (names and codes of one economy count as the same)",
+                    f"{first['iso3']} {first['indicator']} {first['year']} is given {len(where)} "
+                    f"times (rows {', '.join(map(str, where[:5]))}): keep one value per economy, "
+                    "indicator and year (names and codes of one economy count as the same)",
                     sheet,
                     where[-1],
                     str(long.economy_column),
