@@ -58,6 +58,7 @@ _MISSING_VARIANTS = frozenset(
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _DANGEROUS_XML = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+_CONTROL_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 class UploadError(ReadinessError):
@@ -1175,7 +1176,9 @@ def _read_metadata(
         row = int(table.rows[k])
 
         def get(name: str, k: int = k) -> str:
-            return str(cells.iloc[k, cols[name]]).strip() if name in cols else ""
+            # Labels end up in tables, terminals and reports: no control characters.
+            text = str(cells.iloc[k, cols[name]]) if name in cols else ""
+            return _CONTROL_CHARS.sub("", text).strip()
 
         def problem(code: str, message: str, column: str | None, row: int = row) -> None:
             label = table.header[cols[column]] if column in cols else column

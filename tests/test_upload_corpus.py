@@ -200,3 +200,22 @@ def test_extension_does_not_decide_the_format(snapshot):
     text = (CORPUS / "good_latin1_accents.csv").read_bytes()
     result = validate_file(text, "renamed.xlsx", snapshot)
     assert not result.ok and "not an .xlsx workbook" in result.errors[0].message
+
+
+def test_metadata_labels_lose_control_characters(snapshot):
+    meta = (
+        "code,name,unit,direction,pillar,goalpost_lo,goalpost_hi\n"
+        'g5_x,"G5 \x1b[31mred\u202e",score 0-100,1,context,0,100\n'
+    )
+    result = validate_file(
+        b"economy,year,g5_x\nKEN,2023,5\n", "x.csv", snapshot, meta.encode(), "m.csv"
+    )
+    assert result.ok, [p.line() for p in result.problems]
+    assert result.overlay.indicators[0].name == "G5 [31mred"
+
+
+def test_file_names_become_plain_labels(snapshot):
+    result = validate_file(
+        b"economy,year,internet_use\nKEN,2023,5\n", "../[x](http:evil)*.csv", snapshot
+    )
+    assert result.overlay.provenance.filename == "_x_(http_evil)_.csv"
