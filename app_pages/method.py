@@ -75,6 +75,7 @@ with col_results:
     st.markdown(f"**{t('method.top')}**")
     top = changes.head(10)[["rank", "name", "index", "default_rank", "change"]]
     st.table(labelled(top).style.format(precision=1, na_rep="—"), hide_index=True)
+    downloads.offer(labelled(top), t("method.top_name", year=year), "method_top")
 
     st.subheader(t("method.ranks"))
     downloads.figure(

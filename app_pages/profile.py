@@ -9,7 +9,6 @@ from dashboard.layout import footer, header
 from readiness import charts, views
 from readiness.datagaps import economy_status
 from readiness.gaps import economy_gaps
-from readiness.peers import find_peers
 
 header(t("profile.title"), t("profile.intro"), url_keys=("economy", "year", "method"))
 
@@ -86,7 +85,7 @@ downloads.table(labelled(indicators), t("profile.indicators_name", economy=iso3,
                 "profile_indicators")  # fmt: skip
 
 st.subheader(t("profile.strengths"))
-sw = views.strengths_weaknesses(result, iso3)
+sw = views.strengths_weaknesses(state.strengths(year), iso3)
 if sw.empty:
     st.info(t("profile.no_strengths"))
 else:
@@ -116,7 +115,7 @@ downloads.figure(
 
 st.subheader(t("profile.peers"))
 st.markdown(t("profile.peers_intro"))
-found = find_peers(iso3, year=year, inputs=inputs)
+found = state.peers(iso3, year)
 peer_table = views.peer_table(found.table)
 downloads.table(labelled(peer_table), t("profile.peers_name", economy=iso3), "profile_peers")
 if st.button(t("profile.compare_peers"), key="profile_compare", icon=":material/compare_arrows:"):

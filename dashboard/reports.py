@@ -51,12 +51,11 @@ def prepare_report(
     ctx = scoring_context(snapshot, year, method)
     subject = Subject.economy(code) if kind == "economy" else Subject.group(code)
     report = build_report(snapshot, subject, context=ctx)
-    tell(0.2, "Drawing the charts")
     with image_server():
         images = figure_images(
-            report, lambda k, n, title: tell(0.2 + 0.65 * k / max(n, 1), f"Chart: {title}")
+            report, lambda k, n, title: tell(0.2 + 0.1 * k / max(n, 1), f"Preparing: {title}")
         )
-    tell(0.9, "Writing the file")
+    tell(0.9, "Charts drawn; writing the file")
     data = write_report(report, fmt, images)
     tell(1.0, "Ready")
     return f"{report.filename_stem}.{fmt}", data

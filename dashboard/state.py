@@ -154,9 +154,14 @@ def small_state_points() -> pd.DataFrame:
 
 
 # --- shared view state --------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _years(token: str, _snap: Snapshot) -> tuple[int, ...]:
+    return tuple(range(_snap.first_index_year, _snap.latest_year + 1))
+
+
 def years() -> list[int]:
-    snap = active_snapshot()
-    return list(range(snap.first_index_year, snap.latest_year + 1))
+    """The reference years the index can be computed for (first index year to the latest)."""
+    return list(_years(data_token(), active_snapshot()))
 
 
 def current_year() -> int:
@@ -168,14 +173,19 @@ def current_year() -> int:
 def scored_economies() -> list[str]:
     """ISO3 codes with an index score in the latest year, sorted by name."""
     res = result(years()[-1], Method())
-    n = names()
-    scored = [c for c in res.index.dropna().index if c in n.index]
-    return sorted(scored, key=lambda c: n[c])
+    scored = set(res.index.dropna().index)
+    return [c for c in all_economies() if c in scored]
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _sorted_economies(token: str, lang: str, _snap: Snapshot) -> tuple[str, ...]:
+    n = _names(token, lang, _snap)
+    return tuple(sorted(n.index, key=lambda c: n[c]))
 
 
 def all_economies() -> list[str]:
-    n = names()
-    return sorted(n.index, key=lambda c: n[c])
+    """Every economy of the master, sorted by its name in the session's language."""
+    return list(_sorted_economies(data_token(), language(), active_snapshot()))
 
 
 def current_economy() -> str:
@@ -270,3 +280,29 @@ def gap_table(method: Method | None = None) -> pd.DataFrame:
     method = current_method() if method is None else method
     with st.spinner(t("busy.computing")):
         return _gap_table(data_token(), method_key(method), active_snapshot())
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _peers(token: str, key: str, iso3: str, year: int, _snap: Snapshot) -> Any:
+    from readiness.peers import find_peers
+
+    return find_peers(iso3, year=year, inputs=_gap_inputs(token, key, _snap))
+
+
+def peers(iso3: str, year: int | None = None, method: Method | None = None) -> Any:
+    """The peer finder's most similar economies to `iso3` (readiness.peers.find_peers)."""
+    method = current_method() if method is None else method
+    year = current_year() if year is None else year
+    return _peers(data_token(), method_key(method), iso3, int(year), active_snapshot())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _strengths(token: str, year: int, key: str, _snap: Snapshot) -> pd.DataFrame:
+    return _result(token, year, key, _snap).strengths_weaknesses(n=3)
+
+
+def strengths(year: int | None = None, method: Method | None = None) -> pd.DataFrame:
+    """Every economy's three strongest and weakest indicators (Result.strengths_weaknesses)."""
+    method = current_method() if method is None else method
+    year = current_year() if year is None else year
+    return _strengths(data_token(), int(year), method_key(method), active_snapshot())

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from readiness.catalogue import INDEX_CODE, Catalogue
-from readiness.engine import Result, trend_table
+from readiness.engine import Result
 from readiness.groups import Group, group_mean
 
 AGGREGATE_KINDS = ("index", "pillar")
@@ -224,19 +224,16 @@ def indicator_table(
     fw = result.framework
     src = {s.id: s.name for s in catalogue.sources}
     year = int(result.year) if result.year is not None else int(values["year"].max())
+    mine = values[values["iso3"] == iso3]
+    sources = dict(zip(zip(mine["indicator"], mine["year"], strict=True), mine["source"],
+                       strict=True))  # fmt: skip
     rows = []
     for code in fw.indicators:
         ind = catalogue.get(code)
         data_year: Any = _cell(result.years, iso3, code) if result.years is not None else pd.NA
         source_id = ind.source
         if not pd.isna(data_year):
-            hit = values[
-                (values["iso3"] == iso3)
-                & (values["indicator"] == code)
-                & (values["year"] == int(data_year))
-            ]
-            if len(hit):
-                source_id = str(hit["source"].iloc[0])
+            source_id = str(sources.get((code, int(data_year)), source_id))
         rows.append(
             {
                 "code": code,
@@ -259,23 +256,30 @@ def indicator_table(
     return out
 
 
-def strengths_weaknesses(result: Result, iso3: str, n: int = 3) -> pd.DataFrame:
-    """The economy's `n` strongest and weakest indicators by rank among all scored economies."""
-    sw = result.strengths_weaknesses(n=n)
-    out = sw[sw["code"] == iso3].drop(columns=["code", "peers"])
+def strengths_weaknesses(table: pd.DataFrame, iso3: str) -> pd.DataFrame:
+    """One economy's rows of Result.strengths_weaknesses (strongest and weakest indicators)."""
+    out = table[table["code"] == iso3].drop(columns=["code", "peers"])
     return out.reset_index(drop=True)
 
 
 def economy_trend(results: Mapping[int, Result], iso3: str) -> pd.DataFrame:
     """The economy's index and pillar scores and ranks for each reference year."""
-    long = trend_table(results)
-    long = long[long["code"] == iso3].drop(columns=["code"])
-    names = {}
-    for res in results.values():
-        names = {c: res.framework.by_code[c].name for c in long["aggregate"].unique()}
-        break
-    long.insert(2, "name", long["aggregate"].map(names))
-    return long.rename(columns={"year": "reference_year"}).reset_index(drop=True)
+    rows = []
+    for year, res in results.items():
+        fw = res.framework
+        for code in [fw.index_code, *fw.pillars]:
+            rows.append(
+                {
+                    "reference_year": year,
+                    "aggregate": code,
+                    "name": fw.by_code[code].name,
+                    "score": _num(_cell(res.scores, iso3, code)),
+                    "rank": _cell(res.ranks, iso3, code),
+                }
+            )
+    out = pd.DataFrame(rows, columns=["reference_year", "aggregate", "name", "score", "rank"])
+    out["rank"] = out["rank"].astype("Int64")
+    return out
 
 
 # --- compare ---------------------------------------------------------------------------------

@@ -89,3 +89,27 @@ def test_a_shared_link_reopens_the_same_economy(visit, browser):
         assert fresh.locator("h2").first.inner_text() == "Ghana"
     finally:
         other.close()
+
+
+def test_clicking_an_economy_on_the_map_opens_its_profile(visit):
+    visit.open("")
+    page = visit.page
+    page.wait_for_function(
+        "() => document.querySelectorAll('path.choroplethlocation').length >= 180",
+        timeout=60_000,
+    )
+    shapes = page.locator("path.choroplethlocation")
+    # The largest shape is easy to hit whatever the projection draws around it.
+    boxes = [shapes.nth(k).bounding_box() for k in range(0, shapes.count(), 7)]
+    box = max((b for b in boxes if b), key=lambda b: b["width"] * b["height"])
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url(re.compile(r"/profile\?.*economy=[A-Z]{3}"), timeout=60_000)
+    iso3 = re.search(r"economy=([A-Z]{3})", page.url).group(1)
+    names = dict(zip(snapshot_names().index, snapshot_names(), strict=True))
+    page.locator("h2", has_text=names[iso3]).first.wait_for(timeout=60_000)
+
+
+def snapshot_names():
+    from readiness.data import load_snapshot
+
+    return load_snapshot().countries.set_index("iso3")["name_en"]

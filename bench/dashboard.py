@@ -1,0 +1,173 @@
+"""Benchmark of the dashboard: server time per page (cold, warm, rerun after a control change)
+and the bytes a map page sends. One figure a line, each with its target.
+
+Run: `.venv/bin/python bench/dashboard.py` from the repository root (`make bench`).
+
+Server time is the time Streamlit's script runner takes for a page run, measured with AppTest
+(which runs the page script in-process exactly as the server does, minus the websocket):
+- cold: the page's first run in a fresh process (caches empty, modules not yet imported);
+- warm: the first run of a second session on a server that has served the page before;
+- rerun: the run after a control change (for the method page: a pillar weight).
+Bytes: a real `streamlit run` and Debian chromium; HTTP response bodies and websocket frames
+received while the first page (data and sources) loads, then what the map page adds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET_RERUN = 0.300
+TARGET_COLD = 1.5
+TARGET_MAP_BYTES = 2_000_000
+
+# page -> (widget kind, key, new value) for the rerun after a control change
+PAGES: dict[str, tuple[str, str, object]] = {
+    "map.py": ("selectbox", "_w_map_indicator", "internet_use"),
+    "profile.py": ("selectbox", "_w_profile_economy", "GHA"),
+    "compare.py": ("radio", "compare_view", "time"),
+    "gaps.py": ("select_slider", "_w_gaps_year", 2022),
+    "method.py": ("number_input", "m_w_POLICY", 3.0),
+    "data_sources.py": ("select_slider", "_w_data_year", 2021),
+}
+
+_CHILD = r"""
+import json, sys, time
+from streamlit.testing.v1 import AppTest
+page, kind, key, value = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+def session():
+    at = AppTest.from_file(page, default_timeout=300)
+    at.query_params["economy"] = "KEN"
+    at.query_params["peers"] = "KEN,GHA,NGA"
+    return at
+at = session(); t = time.perf_counter(); at.run(); cold = time.perf_counter() - t
+assert not at.exception, [e.message for e in at.exception]
+warm = []
+for _ in range(3):
+    other = session(); t = time.perf_counter(); other.run(); warm.append(time.perf_counter() - t)
+rerun = []
+for k in range(3):
+    other = session(); other.run()
+    widget = getattr(other, kind)(key=key)
+    v = value if k == 0 else (value + 0.5 * k if isinstance(value, float) else value)
+    widget.set_value(v)
+    t = time.perf_counter(); other.run(); rerun.append(time.perf_counter() - t)
+    assert not other.exception, [e.message for e in other.exception]
+print(json.dumps({"cold": cold, "warm": sorted(warm)[1], "rerun": sorted(rerun)[1]}))
+"""
+
+
+def server_times() -> None:
+    print("server time per page (AppTest script run; median of 3 for warm and rerun)")
+    for page, (kind, key, value) in PAGES.items():
+        out = subprocess.run(
+            [sys.executable, "-c", _CHILD, f"app_pages/{page}", kind, key, json.dumps(value)],
+            cwd=ROOT, capture_output=True, text=True, timeout=600,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )  # fmt: skip
+        if out.returncode != 0:
+            print(f"  {page:16s} FAILED: {out.stderr.strip().splitlines()[-1:]}")
+            continue
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        cold_ok = "ok" if r["cold"] < TARGET_COLD else "OVER"
+        rerun_ok = "ok" if r["rerun"] < TARGET_RERUN else "OVER"
+        print(
+            f"  {page:16s} cold {r['cold'] * 1000:6.0f} ms ({cold_ok}, target < "
+            f"{TARGET_COLD * 1000:.0f})  warm {r['warm'] * 1000:5.0f} ms  "
+            f"rerun after {key} {r['rerun'] * 1000:5.0f} ms ({rerun_ok}, target < "
+            f"{TARGET_RERUN * 1000:.0f})"
+        )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def map_bytes() -> None:
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        print("map page bytes: skipped (no chromium; run scripts/ensure-chromium.sh)")
+        return
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"{base}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=chromium,
+                args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"],
+            )
+            page = browser.new_page(viewport={"width": 1400, "height": 1200})
+            received = {"http": 0, "ws": 0, "external": 0}
+
+            def on_response(response):
+                try:
+                    size = response.request.sizes()["responseBodySize"]
+                except Exception:
+                    size = 0
+                received["http"] += max(size, 0)
+                if not response.url.startswith("http://127.0.0.1"):
+                    received["external"] += 1
+
+            page.on("response", on_response)
+            page.on(
+                "websocket",
+                lambda ws: ws.on(
+                    "framereceived",
+                    lambda frame: received.__setitem__("ws", received["ws"] + len(frame)),
+                ),
+            )
+            page.goto(f"{base}/data")
+            page.get_by_text("Sources and citations").wait_for(timeout=120_000)
+            page.wait_for_timeout(1500)
+            first = dict(received)
+            page.get_by_role("link", name="World map").click()
+            page.wait_for_function(
+                "() => document.querySelectorAll('path.choroplethlocation').length >= 180",
+                timeout=120_000,
+            )
+            page.wait_for_timeout(1500)
+            added = received["http"] + received["ws"] - first["http"] - first["ws"]
+            browser.close()
+        ok = "ok" if added <= TARGET_MAP_BYTES else "OVER"
+        print(
+            f"first load (data page): {(first['http'] + first['ws']) / 1e6:.2f} MB "
+            f"(HTTP {first['http'] / 1e6:.2f} MB, websocket {first['ws'] / 1e6:.2f} MB)"
+        )
+        print(
+            f"map page adds: {added / 1e6:.2f} MB ({ok}, target <= "
+            f"{TARGET_MAP_BYTES / 1e6:.0f} MB); requests to other hosts: {received['external']}"
+        )
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+if __name__ == "__main__":
+    start = time.perf_counter()
+    server_times()
+    map_bytes()
+    print(f"(benchmark took {time.perf_counter() - start:.0f} s; {statistics.__name__} ok)")
