@@ -7,7 +7,11 @@ from dashboard.i18n import labelled, t
 from dashboard.layout import footer, header
 from readiness import charts, views
 
-header(t("compare.title"), t("compare.intro"), url_keys=("peers", "indicator", "year", "method"))
+header(
+    t("compare.title"),
+    t("compare.intro"),
+    url_keys=("peers", "groups", "indicator", "year", "method"),
+)
 
 snap = state.active_snapshot()
 names = state.names()
@@ -30,8 +34,7 @@ picked_groups = col_groups.multiselect(
     t("compare.groups"),
     options=list(groups),
     format_func=lambda g: group_names[g],
-    default=["WORLD"],
-    key="compare_groups",
+    **state.bind("groups", "compare", list(groups), default=["WORLD"]),
 )
 col_view, col_measure, col_year = st.columns([2, 3, 2])
 view = col_view.radio(

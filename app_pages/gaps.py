@@ -8,7 +8,7 @@ from dashboard.layout import footer, header
 from readiness import charts, palette, views
 from readiness.gaps import economy_gaps
 
-header(t("gaps.title"), t("gaps.intro"), url_keys=("indicator", "year", "method"))
+header(t("gaps.title"), t("gaps.intro"), url_keys=("groups", "indicator", "year", "method"))
 
 snap = state.active_snapshot()
 names = state.names()
@@ -21,12 +21,12 @@ codes = [c for c in inputs.codes if c in measures.index]
 DEFAULT_GROUPS = ["LDC", "LLDC", "SIDS", "TRANSITION", "LIC", "LMC"]
 
 col_groups, col_year = st.columns([3, 2])
+group_options = [g for g in group_names if g not in ("WORLD", "HIC")]
 picked = col_groups.multiselect(
     t("gaps.groups"),
-    options=[g for g in group_names if g not in ("WORLD", "HIC")],
-    default=DEFAULT_GROUPS,
+    options=group_options,
     format_func=lambda g: group_names[g],
-    key="gaps_groups",
+    **state.bind("groups", "gaps", group_options, default=DEFAULT_GROUPS),
 )
 year = col_year.select_slider(t("gaps.year"), options=state.years(), **state.bind("year", "gaps"))
 if not picked:
@@ -65,7 +65,9 @@ compare_with = st.radio(
 )
 bench = views.gap_matrix(table, picked, year, level_codes, compare_with)
 downloads.figure(
-    charts.heatmap(bench, unit=t("gaps.gap_unit"), colorscale=palette.GAP_SCALE, digits=1),
+    charts.heatmap(
+        bench, unit=t("gaps.gap_unit"), colorscale=palette.DIVERGING, reverse=True, zmid=0, digits=1
+    ),
     labelled(views.gaps_at(table, picked, year, level_codes)),
     t("gaps.benchmarks_name", year=year),
     key="gaps_benchmarks",
@@ -97,7 +99,7 @@ downloads.figure(
 st.subheader(t("gaps.pace"))
 st.markdown(t("gaps.pace_intro"))
 pace = views.gaps_at(table, shown, year, targets)[
-    ["group_label", "name", "weighted", "target", "trend", "reach_year", "outlook",
+    ["group_label", "measure", "weighted", "target", "trend", "reach_year", "outlook",
      "required_pace", "coverage"]
 ]  # fmt: skip
 downloads.table(labelled(pace), t("gaps.pace_name", year=year), "gaps_pace")

@@ -111,18 +111,23 @@ def reset() -> None:
     reset_widgets()
 
 
+def parse_method_file(name: str, content: bytes) -> Method:
+    """A Method from an exported file (JSON by extension, else YAML); ReadinessError if not."""
+    try:
+        text = content.decode("utf-8")
+        data = json.loads(text) if name.lower().endswith(".json") else yaml.safe_load(text)
+    except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise ReadinessError(t("method.unreadable", problem=type(exc).__name__)) from None
+    return Method.from_dict(data or {})
+
+
 def import_file(framework: Framework) -> None:
     """on_change of the uploader: read a method file (JSON or YAML) and make it current."""
     upload = st.session_state.get(UPLOAD)
     if upload is None:
         return
     try:
-        text = upload.getvalue().decode("utf-8")
-        data = json.loads(text) if upload.name.lower().endswith(".json") else yaml.safe_load(text)
-        method = Method.from_dict(data or {})
-    except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
-        st.session_state[ERROR] = t("method.unreadable", problem=type(exc).__name__)
-        return
+        method = parse_method_file(upload.name, upload.getvalue())
     except ReadinessError as exc:
         st.session_state[ERROR] = str(exc)
         return

@@ -57,6 +57,21 @@ def data_token() -> str:
 snapshot = active_snapshot  # the name the first pages used
 
 
+def set_overlay(overlay: Snapshot, token: str) -> None:
+    """Make a snapshot with the user's rows merged (readiness/overlay.py) this session's data.
+
+    `token` must change whenever the overlay's content does: every cache is keyed by it.
+    """
+    st.session_state[OVERLAY_SNAPSHOT] = overlay
+    st.session_state[OVERLAY_TOKEN] = token
+
+
+def clear_overlay() -> None:
+    """Back to the committed snapshot for this session."""
+    st.session_state.pop(OVERLAY_SNAPSHOT, None)
+    st.session_state.pop(OVERLAY_TOKEN, None)
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _inputs(token: str, _snap: Snapshot) -> tuple[Framework, Panel]:
     from readiness.engine import panel_from_snapshot
@@ -225,12 +240,15 @@ def set_shared(key: str, value: Any) -> None:
     st.session_state[key] = value
 
 
-def bind(key: str, page: str, options: list | None = None) -> dict[str, Any]:
+def bind(
+    key: str, page: str, options: list | None = None, default: list | None = None
+) -> dict[str, Any]:
     """Keyword arguments that bind a widget to the shared state `key`.
 
     The widget gets its own key per page (Streamlit drops a widget's state when its page is
     left); before it is drawn it takes the shared value, and its on_change copies the user's
-    choice back, so every page and the URL see the same economy, year or indicator.
+    choice back, so every page and the URL see the same economy, year or indicator. A list
+    (multiselect) keeps the values that are among `options`, or takes `default` while unset.
     """
     widget_key = f"_w_{page}_{key}"
     value = {
@@ -239,7 +257,10 @@ def bind(key: str, page: str, options: list | None = None) -> dict[str, Any]:
         "indicator": current_indicator,
         "peers": current_peers,
     }.get(key, lambda: st.session_state.get(key))()
-    if options is not None and key != "peers" and value not in options:
+    if default is not None:
+        chosen = default if st.session_state.get(key) is None else value
+        value = [v for v in chosen if options is None or v in options]
+    elif options is not None and key != "peers" and value not in options:
         value = options[0]
     if st.session_state.get(widget_key) != value:
         st.session_state[widget_key] = value

@@ -17,7 +17,7 @@ from dashboard import state
 from readiness.errors import ReadinessError
 from readiness.method import Method
 
-KEYS = ("economy", "peers", "year", "indicator", "group", "method")
+KEYS = ("economy", "peers", "year", "indicator", "group", "groups", "method")
 _RESTORED = "_url_restored"
 ERROR = "_url_error"
 
@@ -58,6 +58,10 @@ def restore() -> None:
             st.session_state["year"] = int(params["year"])
         except ValueError:
             problems.append(f"year={params['year']}")
+    if "groups" in params:
+        st.session_state["groups"] = [
+            g.strip().upper() for g in params["groups"].split(",") if g.strip()
+        ]
     if "indicator" in params:
         st.session_state["indicator"] = params["indicator"].strip()
     if "group" in params:
@@ -89,6 +93,10 @@ def values(keys: Iterable[str]) -> dict[str, str]:
             group = st.session_state.get("group")
             if group:
                 out["group"] = str(group)
+        elif key == "groups":
+            chosen = st.session_state.get("groups")
+            if chosen is not None:
+                out["groups"] = ",".join(chosen)
         elif key == "method":
             text = encode_method(state.current_method())
             if text:

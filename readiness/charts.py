@@ -425,6 +425,7 @@ def heatmap(
     colorscale: str | list = palette.SEQUENTIAL,
     reverse: bool = False,
     zrange: tuple[float, float] | None = None,
+    zmid: float | None = None,
     text: bool = True,
     digits: int = 0,
     thousands: bool = True,
@@ -441,6 +442,7 @@ def heatmap(
             reversescale=reverse,
             zmin=None if zrange is None else zrange[0],
             zmax=None if zrange is None else zrange[1],
+            zmid=zmid,
             text=[[_fmt(v, digits, thousands) for v in row] for row in z] if text else None,
             texttemplate="%{text}" if text else None,
             hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>"

@@ -488,7 +488,7 @@ def gaps_at(
         rows = rows[rows["code"].isin(codes)]
     order = {g: k for k, g in enumerate(groups)}
     rows = rows.assign(_g=rows["group"].map(order)).sort_values(["_g"], kind="stable")
-    return rows[GAP_VIEW_COLUMNS].reset_index(drop=True)
+    return rows[GAP_VIEW_COLUMNS].rename(columns={"name": "measure"}).reset_index(drop=True)
 
 
 def gap_matrix(
@@ -501,8 +501,8 @@ def gap_matrix(
 ) -> pd.DataFrame:
     """Groups (labels) x measures (names): one gap column of the table, times `scale`."""
     rows = gaps_at(table, groups, year, codes)
-    names = list(dict.fromkeys(rows["name"]))
-    out = rows.pivot_table(index="group_label", columns="name", values=column, sort=False)
+    names = list(dict.fromkeys(rows["measure"]))
+    out = rows.pivot_table(index="group_label", columns="measure", values=column, sort=False)
     labels = list(dict.fromkeys(rows["group_label"]))
     return out.reindex(index=labels, columns=names) * scale
 
@@ -510,6 +510,10 @@ def gap_matrix(
 def gap_over_time(table: pd.DataFrame, groups: Sequence[str], code: str) -> pd.DataFrame:
     """Year, group and value (population-weighted) of one measure, with its target."""
     rows = table[table["group"].isin(groups) & (table["code"] == code)]
+    # Start at the first year any of the groups has a value (the index starts later than data).
+    first = rows.loc[rows["weighted"].notna(), "year"].min()
+    if not pd.isna(first):
+        rows = rows[rows["year"] >= first]
     out = rows[["year", "group_label", "weighted", "coverage", "target", "gap"]]
     return out.rename(columns={"year": "reference_year"}).reset_index(drop=True)
 

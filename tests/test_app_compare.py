@@ -31,7 +31,7 @@ def test_bars_for_economies_and_the_world(snapshot):
 
 def test_an_indicator_with_a_group(snapshot):
     at = open_app(COMPARE, peers="KEN", indicator="internet_use", year="2022")
-    at.multiselect(key="compare_groups").set_value(["LDC"]).run()
+    at.multiselect(key="_w_compare_groups").set_value(["LDC"]).run()
     assert not at.exception
     values = select_values(snapshot.values, "internet_use", 2022, 5).set_index("iso3")["value"]
     ldc = standard_groups(snapshot.countries)["LDC"]
@@ -66,6 +66,16 @@ def test_other_views(view):
 def test_nothing_picked_asks_for_a_choice():
     at = open_app(COMPARE, peers="KEN")
     at.multiselect(key="_w_compare_peers").set_value([]).run()
-    at.multiselect(key="compare_groups").set_value([]).run()
+    at.multiselect(key="_w_compare_groups").set_value([]).run()
     assert not at.exception
     assert any("at least one" in i.value for i in at.info)
+
+
+def test_groups_travel_in_the_link():
+    at = open_app(COMPARE, peers="KEN", groups="LDC,SIDS")
+    shown_groups = set(shown(at).loc[lambda f: f["Kind"] == "group", "Economy or group"])
+    assert shown_groups == {
+        "Least developed countries (LDC)", "Small island developing States (SIDS)",
+    }  # fmt: skip
+    at.multiselect(key="_w_compare_groups").set_value(["LLDC"]).run()
+    assert at.query_params["groups"] == "LLDC"

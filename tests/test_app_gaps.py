@@ -26,7 +26,7 @@ def test_group_gaps_to_targets_match_the_gap_table():
 
 def test_changing_groups_year_level_and_measure():
     at = open_app(GAPS)
-    at.multiselect(key="gaps_groups").set_value(["SIDS"]).run()
+    at.multiselect(key="_w_gaps_groups").set_value(["SIDS"]).run()
     at.select_slider(key="_w_gaps_year").set_value(2022).run()
     at.radio(key="gaps_level").set_value("pillar").run()
     at.radio(key="gaps_against").set_value("gap_to_high_income").run()
@@ -58,6 +58,6 @@ def test_map_of_gaps_shows_each_economy_gap():
 
 def test_no_group_asks_for_one():
     at = open_app(GAPS)
-    at.multiselect(key="gaps_groups").set_value([]).run()
+    at.multiselect(key="_w_gaps_groups").set_value([]).run()
     assert not at.exception
     assert at.info

@@ -123,3 +123,35 @@ def test_opening_a_profile_from_the_map():
     assert at.title[0].value == "Country profile"
     assert at.header[0].value == "Nepal"
     assert at.query_params["economy"] == "NPL"
+
+
+def test_pages_follow_the_session_overlay(snapshot):
+    """A session's uploaded data (overlay) replaces the snapshot in every cached computation."""
+    from dataclasses import replace
+
+    values = snapshot.values.copy()
+    hit = (
+        (values["iso3"] == "KEN")
+        & (values["indicator"] == "internet_use")
+        & (values["year"] == 2024)
+    )
+    assert hit.sum() == 1
+    values.loc[hit, "value"] = 99.0
+    overlay = replace(snapshot, values=values)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["overlay_snapshot"] = overlay
+    at.session_state["overlay_token"] = "test-overlay-1"
+    at.query_params["indicator"] = "internet_use"
+    at.query_params["economy"] = "KEN"
+    at.run()
+    assert not at.exception
+    table = at.dataframe[0].value.set_index("ISO3")
+    assert table.loc["KEN", "Value"] == 99.0
+    at.switch_page("app_pages/profile.py").run()
+    overlaid = score_snapshot(snapshot=overlay).index["KEN"]
+    assert overlaid != pytest.approx(score_snapshot(snapshot=snapshot).index["KEN"])
+    index_score = next(m.value for m in at.metric if m.label == "Index score")
+    assert index_score == f"{overlaid:.1f}"
+    # Another session without the overlay still sees the committed data.
+    plain = open_app(indicator="internet_use")
+    assert plain.dataframe[0].value.set_index("ISO3").loc["KEN", "Value"] != 99.0

@@ -92,6 +92,20 @@ def test_export_files_round_trip():
         decode_method("not json")
 
 
+def test_an_exported_file_imports_back():
+    from dashboard.method_controls import parse_method_file
+
+    method = Method(weights={"BBAF": 0.5}, normalisation="minmax", window=3)
+    as_json = json.dumps(method.to_dict()).encode()
+    as_yaml = yaml.safe_dump(method.to_dict()).encode()
+    assert parse_method_file("readiness-method.json", as_json) == method
+    assert parse_method_file("readiness-method.yaml", as_yaml) == method
+    with pytest.raises(ReadinessError, match="could not be read"):
+        parse_method_file("m.json", b"{not json")
+    with pytest.raises(ReadinessError, match="normalisation"):
+        parse_method_file("m.yaml", b"normalisation: nonsense\n")
+
+
 def test_uncertainty_section_shows_the_monte_carlo():
     at = open_app(METHOD)
     tables = {tuple(d.value.columns[:3]): d.value for d in at.dataframe}
