@@ -7,12 +7,14 @@ per server session (a batch of country reports shares its region maps).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import os
 import shutil
+import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,61 +60,150 @@ def configure_plotly() -> None:
     pio.defaults.mathjax = None
 
 
-def _kaleido_options() -> dict[str, Any]:
-    return {"mathjax": False}
+# Tabs of the one chromium: a second tab renders figures side by side but slows start-up (each
+# tab loads plotly.js), so it pays only for batches.
+TABS = 1
+BATCH_TABS = 2
+
+
+class _Renderer:
+    """One chromium (kaleido) with a few tabs in a background event loop.
+
+    Start-up begins at construction and runs while the caller goes on (scoring, say); `render`
+    waits for it, then renders a list of figures concurrently, one per free tab.
+    """
+
+    def __init__(self, tabs: int = TABS) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, daemon=True, name="readiness-kaleido"
+        )
+        self._thread.start()
+        self._kaleido: Any = None
+        self._opened = asyncio.run_coroutine_threadsafe(self._open(tabs), self._loop)
+
+    async def _open(self, tabs: int) -> None:
+        import kaleido
+
+        self._kaleido = kaleido.Kaleido(n=tabs, mathjax=False)
+        await self._kaleido.open()
+
+    def render(self, jobs: Sequence[tuple[Any, dict[str, Any]]]) -> list[bytes]:
+        self._opened.result()
+
+        async def run() -> list[bytes]:
+            return list(
+                await asyncio.gather(
+                    *(
+                        self._kaleido.calc_fig(fig, opts=opts, topojson=topojson_url())
+                        for fig, opts in jobs
+                    )
+                )
+            )
+
+        return asyncio.run_coroutine_threadsafe(run(), self._loop).result()
+
+    def close(self) -> None:
+        try:
+            # Let a start-up still under way finish, so no chromium is left behind.
+            with contextlib.suppress(Exception):
+                self._opened.result(60)
+            if self._kaleido is not None:
+                with contextlib.suppress(Exception):
+                    asyncio.run_coroutine_threadsafe(self._kaleido.close(), self._loop).result(60)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
+            self._loop.close()
+
+
+_renderer: _Renderer | None = None
 
 
 @contextlib.contextmanager
-def image_server() -> Iterator[None]:
-    """Keep one chromium open for every export inside the block (nested blocks share it)."""
-    global _cache
-    import kaleido
+def image_server(tabs: int = TABS) -> Iterator[None]:
+    """Keep one chromium open for every export inside the block (nested blocks share it).
 
+    The browser starts in a background thread at once, so work done inside the block before
+    the first export (loading and scoring data) overlaps its start-up.
+    """
+    global _cache, _renderer
     os.environ.setdefault("BROWSER_PATH", browser_path())
-    if _cache is not None:  # already inside an image_server(): reuse it
+    if _renderer is not None:  # already inside an image_server(): reuse it
         yield
         return
-    kaleido.start_sync_server(**_kaleido_options(), silence_warnings=True)
+    _renderer = _Renderer(tabs)
     _cache = {}
     try:
         yield
     finally:
-        _cache = None
-        kaleido.stop_sync_server(silence_warnings=True)
+        renderer, _renderer, _cache = _renderer, None, None
+        renderer.close()
+
+
+def _options(width: int, height: int, scale: float) -> dict[str, Any]:
+    return {"format": "png", "width": int(width), "height": int(height), "scale": float(scale)}
 
 
 def figure_png(fig: Any, width: int = 900, height: int = 500, scale: float = 1.5) -> bytes:
     """Render a plotly Figure to PNG bytes offline; ReadinessError when no image can be made."""
+    return figure_pngs([(fig, width, height)], scale)[0]
+
+
+def figure_pngs(jobs: Sequence[tuple[Any, int, int]], scale: float = 1.5) -> list[bytes]:
+    """Render (figure, width, height) jobs to PNGs, side by side when an image_server is open."""
+    os.environ.setdefault("BROWSER_PATH", browser_path())
+    todo = [(fig, _options(w, h, scale)) for fig, w, h in jobs]
+    keys = [_key(fig, opts) for fig, opts in todo] if _cache is not None else [""] * len(todo)
+    out: list[bytes | None] = [_cache.get(k) if _cache is not None else None for k in keys]
+    missing = [i for i, png in enumerate(out) if png is None]
+    if missing:
+        rendered = _render([todo[i] for i in missing])
+        for i, png in zip(missing, rendered, strict=True):
+            out[i] = png
+            if _cache is not None:
+                _cache[keys[i]] = png
+    return [png for png in out if png is not None]
+
+
+def _key(fig: Any, opts: dict[str, Any]) -> str:
+    text = fig.to_json() + repr(sorted(opts.items()))
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _render(jobs: Sequence[tuple[Any, dict[str, Any]]]) -> list[bytes]:
     import kaleido
 
-    os.environ.setdefault("BROWSER_PATH", browser_path())
-    opts = {"format": "png", "width": int(width), "height": int(height), "scale": float(scale)}
-    key = ""
-    if _cache is not None:
-        key = hashlib.sha1((fig.to_json() + repr(sorted(opts.items()))).encode("utf-8")).hexdigest()
-        hit = _cache.get(key)
-        if hit is not None:
-            return hit
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            if _cache is not None:
-                png = kaleido.calc_fig_sync(fig, opts=opts, topojson=topojson_url())
+            if _renderer is not None:
+                pngs = _renderer.render(jobs)
             else:
-                png = kaleido.calc_fig_sync(
-                    fig, opts=opts, topojson=topojson_url(), kopts=_kaleido_options()
-                )
+                pngs = [
+                    kaleido.calc_fig_sync(
+                        fig, opts=opts, topojson=topojson_url(), kopts={"mathjax": False}
+                    )
+                    for fig, opts in jobs
+                ]
     except Exception as exc:  # kaleido and choreographer raise many kinds
         raise ReadinessError(
             f"could not render a chart image with {os.environ.get('BROWSER_PATH')}: "
             f"{type(exc).__name__}: {exc}"
         ) from None
-    if not isinstance(png, bytes | bytearray) or not bytes(png).startswith(b"\x89PNG"):
-        raise ReadinessError("the chart renderer returned no PNG image")
-    png = bytes(png)
-    if _cache is not None:
-        _cache[key] = png
-    return png
+    out = []
+    for png in pngs:
+        if not isinstance(png, bytes | bytearray) or not bytes(png).startswith(b"\x89PNG"):
+            raise ReadinessError("the chart renderer returned no PNG image")
+        out.append(bytes(png))
+    return out
 
 
-__all__ = ["browser_path", "configure_plotly", "figure_png", "image_server", "topojson_url"]
+__all__ = [
+    "browser_path",
+    "configure_plotly",
+    "figure_png",
+    "figure_pngs",
+    "image_server",
+    "topojson_url",
+]

@@ -214,6 +214,7 @@ class Context:
     groups: dict[str, Group]
     strengths: pd.DataFrame
     gaps: Any = None  # readiness.gaps.GapInputs, None when gap analytics are unavailable
+    peers: dict[str, Group | None] = field(default_factory=dict, repr=False)  # memo per ISO3
 
     @property
     def framework(self):
@@ -359,6 +360,12 @@ def _groups_of(ctx: Context, iso3: str) -> list[Group]:
 
 def peer_group(ctx: Context, iso3: str) -> Group | None:
     """The economy's most similar economies (readiness.peers defaults), None where unavailable."""
+    if iso3 not in ctx.peers:
+        ctx.peers[iso3] = _find_peer_group(ctx, iso3)
+    return ctx.peers[iso3]
+
+
+def _find_peer_group(ctx: Context, iso3: str) -> Group | None:
     if ctx.gaps is None:
         return None
     try:

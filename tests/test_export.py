@@ -58,26 +58,41 @@ def test_scale_multiplies_the_pixels():
 
 
 def test_the_image_server_renders_identical_figures_once(monkeypatch):
-    import kaleido
+    rendered = []
+    real = export._render
 
-    calls = []
-    real = kaleido.calc_fig_sync
+    def counting(jobs):
+        rendered.extend(jobs)
+        return real(jobs)
 
-    def counting(*args, **kwargs):
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(kaleido, "calc_fig_sync", counting)
+    monkeypatch.setattr(export, "_render", counting)
     fig = go.Figure(go.Bar(x=["a", "b"], y=[3, 1]))
     with export.image_server():
+        renderer = export._renderer
         first = export.figure_png(fig, 300, 200, 1)
         with export.image_server():  # nested: the same server and cache
+            assert export._renderer is renderer
             second = export.figure_png(fig, 300, 200, 1)
         other = export.figure_png(go.Figure(go.Bar(x=["a", "b"], y=[1, 3])), 300, 200, 1)
-    assert len(calls) == 2
+    assert len(rendered) == 2
     assert first == second and other != first
-    assert export._cache is None  # closed with the outermost block
-    assert not kaleido._global_server.is_running()
+    assert export._cache is None and export._renderer is None  # closed with the outer block
+    assert not renderer._thread.is_alive()
+
+
+def test_a_batch_renders_side_by_side_in_order():
+    figs = [
+        go.Figure(go.Bar(x=["a", "b"], y=[v, v], marker_color=c), {"margin": {"t": 10, "b": 10}})
+        for v, c in ((1, "#ff0000"), (2, "#00ff00"), (3, "#0000ff"))
+    ]
+    with export.image_server(tabs=2):
+        pngs = export.figure_pngs([(f, 300, 300) for f in figs], scale=1)
+    for png, channel in zip(pngs, (0, 1, 2), strict=True):
+        pixels = _pixels(png).reshape(-1, 3)
+        spread = pixels.max(axis=1) - pixels.min(axis=1)
+        coloured = pixels[spread > 120]  # the bar, not the white page or grey text
+        assert len(coloured) > 300
+        assert np.bincount(coloured.argmax(axis=1), minlength=3).argmax() == channel
 
 
 def test_a_missing_browser_path_is_a_readiness_error(monkeypatch):

@@ -59,7 +59,7 @@ def _snapshot(args: argparse.Namespace):
 
 
 def _report(args: argparse.Namespace) -> int:
-    from readiness.export import image_server
+    from readiness.export import BATCH_TABS, TABS, image_server
     from readiness.method import Method, load_method
     from readiness.report import Subject, build_report, resolve_subject, scoring_context
     from readiness.writers import write_report
@@ -69,12 +69,18 @@ def _report(args: argparse.Namespace) -> int:
     out: Path = args.out
     if not out.parent.exists():
         raise ReadinessError(f"folder {out.parent} does not exist; create it or choose another")
+    started = time.perf_counter()
     method = load_method(args.method) if args.method else Method()
     snapshot = _snapshot(args)
     subject = resolve_subject(snapshot, country=args.country, group=args.group)
-    ctx = scoring_context(snapshot, args.year, method)
-    started = time.perf_counter()
-    with image_server():
+    last = int(snapshot.latest_year)
+    if args.year is not None and not snapshot.first_index_year <= args.year <= last:
+        raise ReadinessError(
+            f"no data for {args.year}; choose a year from {snapshot.first_index_year} to {last}"
+        )
+    # The browser starts in kaleido's thread while the index and its intervals are computed.
+    with image_server(BATCH_TABS if args.batch else TABS):
+        ctx = scoring_context(snapshot, args.year, method)
         if not args.batch:
             report = build_report(snapshot, subject, context=ctx)
             data = write_report(report, args.format)

@@ -24,18 +24,18 @@ def figure_images(
 
     `progress(done, total, title)` is called before each figure (for a progress bar).
     """
-    from readiness.export import figure_png
+    from readiness.export import figure_pngs
     from readiness.report_charts import figure_size, render
 
     todo = [(section.key, spec) for section in report.sections for spec in section.figures]
-    images: dict[str, bytes] = {}
-    for k, (section_key, spec) in enumerate(todo):
+    jobs = []
+    for k, (_, spec) in enumerate(todo):
         if progress is not None:
             progress(k, len(todo), spec.title)
         fig = render(spec)
-        width, height = figure_size(fig)
-        images[image_key(section_key, spec.key)] = figure_png(fig, width, height)
-    return images
+        jobs.append((fig, *figure_size(fig)))
+    pngs = figure_pngs(jobs)
+    return {image_key(key, spec.key): png for (key, spec), png in zip(todo, pngs, strict=True)}
 
 
 def image_key(section: str, figure: str) -> str:

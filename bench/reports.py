@@ -1,0 +1,105 @@
+"""Report figures: one country report per format, and the batch of all 44 LDCs.
+
+Targets (issue 6): a country report under 5 s; the LDC batch under 3 minutes with one chromium.
+Prints one figure per line; run with `.venv/bin/python bench/reports.py [--quick]` (--quick skips
+the batch). Times are wall-clock on this machine; the load average is printed beside them
+because the machine is shared.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+FORMATS = ("docx", "pdf", "pptx")
+
+
+def _cli(*args: str) -> float:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "readiness", *args],
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return time.perf_counter() - started
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f}/{five:.1f} on {os.cpu_count()} cores"
+
+
+def fresh_process(tmp: Path, runs: int = 3) -> None:
+    """The command a BDT officer runs: a new process, data loading and chromium included."""
+    for fmt in FORMATS:
+        out = tmp / f"KEN.{fmt}"
+        times = [_cli("report", "--country", "KEN", "--format", fmt, "--out", str(out))
+                 for _ in range(runs)]  # fmt: skip
+        print(
+            f"country report KEN .{fmt}, fresh process, median of {runs}: "
+            f"{statistics.median(times):.2f} s (min {min(times):.2f}); "
+            f"{out.stat().st_size / 1e3:.0f} kB; {_load()}"
+        )
+
+
+def in_process() -> None:
+    """The dashboard's case: data scored, chromium kept open, one report per click."""
+    from readiness.data import load_snapshot
+    from readiness.export import image_server
+    from readiness.report import Subject, build_report, scoring_context
+    from readiness.writers import figure_images, write_report
+
+    snapshot = load_snapshot()
+    started = time.perf_counter()
+    ctx = scoring_context(snapshot)
+    print(f"scoring context (index, 500-sample Monte Carlo, gap cubes): "
+          f"{time.perf_counter() - started:.2f} s")  # fmt: skip
+    with image_server():
+        figure_images(build_report(snapshot, Subject.economy("UGA"), context=ctx))  # warm-up
+        for code in ("KEN", "LDC"):
+            subject = Subject.economy(code) if code == "KEN" else Subject.group(code)
+            for fmt in FORMATS:
+                started = time.perf_counter()
+                report = build_report(snapshot, subject, context=ctx)
+                images = figure_images(report)
+                data = write_report(report, fmt, images)
+                print(
+                    f"{code} .{fmt} in process (open chromium, scored data): "
+                    f"{time.perf_counter() - started:.2f} s, {len(data) / 1e3:.0f} kB"
+                )
+
+
+def ldc_batch(tmp: Path) -> None:
+    out = tmp / "ldc.zip"
+    seconds = _cli("report", "--group", "LDC", "--batch", "--format", "pdf", "--out", str(out))
+    with zipfile.ZipFile(out) as zf:
+        n = len(zf.namelist())
+    print(
+        f"LDC batch, {n} PDF reports in one zip, fresh process, one chromium: {seconds:.1f} s "
+        f"({seconds / n:.2f} s per report); {out.stat().st_size / 1e6:.1f} MB; {_load()}"
+    )
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh_process(Path(tmp))
+        in_process()
+        if "--quick" not in sys.argv:
+            ldc_batch(Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
