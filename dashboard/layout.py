@@ -7,13 +7,19 @@ from collections.abc import Iterable
 import streamlit as st
 
 from dashboard import urlstate
-from dashboard.i18n import t
+from dashboard.i18n import available_languages, t
 from dashboard.state import active_snapshot
 
 
 def header(title: str, intro: str = "", url_keys: Iterable[str] = ()) -> None:
     """Title, one line on sources and licences, the page's intro; syncs the URL."""
     urlstate.restore()
+    languages = available_languages()
+    if len(languages) > 1:  # English only until the other UN languages' catalogues land
+        st.sidebar.selectbox(
+            t("layout.language"), options=list(languages), key="lang",
+            format_func=lambda code: t(f"layout.language_{code}"),
+        )  # fmt: skip
     st.title(title)
     st.caption(t("layout.sources_line"))
     if intro:

@@ -413,8 +413,13 @@ def radar(
                 hovertemplate=f"{name}<br>%{{theta}}: %{{r:,.1f}}<extra></extra>",
             )
         )
-    fig.update_layout(polar={"radialaxis": {"range": list(range_)}}, showlegend=True)
-    return _layout(fig, title, height)
+    fig.update_layout(
+        polar={"radialaxis": {"range": list(range_), "angle": 90, "tickfont": {"size": 10}}},
+        showlegend=True,
+    )
+    fig = _layout(fig, title, height)
+    fig.update_layout(margin={"l": 110, "r": 110})  # room for the axis labels around the circle
+    return fig
 
 
 def heatmap(

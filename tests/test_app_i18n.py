@@ -76,3 +76,30 @@ def test_country_names_come_from_the_master(snapshot, lang):
     master = snapshot.countries.set_index("iso3")[f"name_{lang}"]
     assert names["KEN"] == master["KEN"]
     assert names.index.tolist() == snapshot.countries["iso3"].tolist()
+
+
+def test_another_language_with_english_fallback(tmp_path, monkeypatch):
+    """A partial catalogue translates what it has; the rest falls back to English."""
+    import shutil
+
+    from streamlit.testing.v1 import AppTest
+
+    import dashboard.i18n as i18n
+    from tests.test_app_map import APP, TIMEOUT
+
+    shutil.copy(i18n.LOCALES_DIR / "en.yaml", tmp_path / "en.yaml")
+    (tmp_path / "fr.yaml").write_text("map:\n  title: Carte du monde\n", encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+    i18n.messages.cache_clear()
+    try:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        at.session_state["lang"] = "fr"
+        at.run()
+        assert not at.exception
+        assert at.title[0].value == "Carte du monde"
+        assert at.selectbox(key="_w_map_indicator").label == "Show"  # English fallback
+        economy = at.selectbox(key="_w_map_economy")
+        assert "Allemagne" in economy.options  # names from the master's French column
+        assert at.selectbox(key="lang").options == ["English", "Français"]
+    finally:
+        i18n.messages.cache_clear()
