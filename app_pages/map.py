@@ -58,6 +58,8 @@ fig = charts.choropleth(
 )
 have = int(table["value"].notna().sum())
 st.caption(t("map.coverage", n=have, total=len(table), unit=unit))
+if group:
+    st.caption(t(f"map.{mode}_note", group=group_names[group]))
 event = downloads.figure(
     fig,
     labelled(table),

@@ -98,6 +98,7 @@ def test_group_highlight_and_filter(snapshot):
     values = traces(figure(at))["Value"]
     widths = dict(zip(values["locations"], array(values["marker"]["line"]["width"]), strict=True))
     assert {c for c, w in widths.items() if w > 1} == ldc & set(widths)
+    assert any("bold black outline" in c.value for c in at.caption)
     at.radio(key="map_group_mode").set_value("filter").run()
     data = traces(figure(at))
     assert set(data["Value"]["locations"]) <= ldc
