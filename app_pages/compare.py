@@ -48,6 +48,7 @@ code = col_measure.selectbox(
     options=list(measures.index),
     format_func=lambda c: measures.at[c, "name"],
     disabled=view in ("radar", "heatmap"),
+    help=t("compare.measure_help"),
     **state.bind("indicator", "compare", list(measures.index)),
 )
 year = col_year.select_slider(
@@ -80,27 +81,35 @@ if view == "bars":
         accent=table.loc[table["kind"] == "group", "who"].tolist(),
     )
     title = t("compare.download_bars", measure=code, year=year)
-elif view == "radar":
-    table = views.compare_at(
-        result, snap.catalogue, snap.values, picked, chosen_groups, list(fw.pillars), names,
-        group_names,
-    )  # fmt: skip
-    fig = charts.radar(
-        table,
-        axis="measure",
-        value="value",
-        series="who",
-        title=t("compare.radar_title", year=year),
+elif view in ("radar", "heatmap"):
+    axes = st.radio(
+        t("compare.axes"),
+        options=["", *fw.pillars],
+        format_func=lambda p: fw.by_code[p].name if p else t("compare.axes_pillars"),
+        horizontal=True,
+        key="compare_axes",
     )
-    title = t("compare.download_radar", year=year)
-elif view == "heatmap":
+    if axes:
+        axis_codes = [c for c in fw.indicators if fw.by_code[c].parent == axes]
+    else:
+        axis_codes = [*([fw.index_code] if view == "heatmap" else []), *fw.pillars]
     table = views.compare_at(
-        result, snap.catalogue, snap.values, picked, chosen_groups, [fw.index_code, *fw.pillars],
-        names, group_names,
+        result, snap.catalogue, snap.values, picked, chosen_groups, axis_codes, names,
+        group_names, normalised=True,
     )  # fmt: skip
-    matrix = table.pivot_table(index="who", columns="measure", values="value", sort=False)
-    fig = charts.heatmap(matrix, unit=t("compare.score"), zrange=(0, 100), digits=1)
-    title = t("compare.download_heatmap", year=year)
+    subject = fw.by_code[axes].name if axes else t("compare.axes_pillars")
+    if view == "radar":
+        fig = charts.radar(
+            table,
+            axis="measure",
+            value="value",
+            series="who",
+            title=t("compare.radar_title", subject=subject, year=year),
+        )
+    else:
+        matrix = table.pivot_table(index="who", columns="measure", values="value", sort=False)
+        fig = charts.heatmap(matrix, unit=t("compare.score"), zrange=(0, 100), digits=1)
+    title = t(f"compare.download_{view}", subject=axes or "pillars", year=year)
 else:
     table = views.compare_over_time(
         state.results_by_year(), snap.catalogue, snap.values, picked, chosen_groups, code, names,

@@ -292,11 +292,13 @@ def compare_at(
     codes: Sequence[str],
     names: pd.Series,
     group_labels: Mapping[str, str] | None = None,
+    normalised: bool = False,
 ) -> pd.DataFrame:
     """Long table (who, kind, code, measure, value, coverage) for economies and groups.
 
     A group's value is the simple mean over its members with data (`coverage` says how many);
-    for the index and pillars it is the mean of the members' scores.
+    for the index and pillars it is the mean of the members' scores. With `normalised`, an
+    index indicator shows its normalised score (0-100) rather than its value.
     """
     fw = result.framework
     year = int(result.year) if result.year is not None else int(values["year"].max())
@@ -309,6 +311,9 @@ def compare_at(
     for code in codes:
         if is_aggregate(code, catalogue):
             series = result.scores[code]
+            label = fw.by_code[code].name
+        elif normalised and code in result.normalised.columns:
+            series = result.normalised[code]
             label = fw.by_code[code].name
         else:
             ind = catalogue.get(code)

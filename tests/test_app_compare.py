@@ -63,6 +63,19 @@ def test_other_views(view):
     assert figure(at)["data"], "a chart is drawn"
 
 
+def test_radar_on_the_indicators_of_a_pillar():
+    at = open_app(COMPARE, peers="KEN,GHA")
+    at.radio(key="compare_view").set_value("radar").run()
+    at.radio(key="compare_axes").set_value("BBAF").run()
+    assert not at.exception
+    result = score_snapshot()
+    table = shown(at)
+    kids = [c for c in result.framework.indicators if result.framework.by_code[c].parent == "BBAF"]
+    assert sorted(set(table["Code"])) == sorted(kids)
+    row = table[(table["Economy or group"] == "Kenya") & (table["Code"] == kids[0])].iloc[0]
+    assert row["Value"] == pytest.approx(result.normalised.loc["KEN", kids[0]])
+
+
 def test_nothing_picked_asks_for_a_choice():
     at = open_app(COMPARE, peers="KEN")
     at.multiselect(key="_w_compare_peers").set_value([]).run()
