@@ -515,6 +515,7 @@ class Validation:
             columns=["severity", "sheet", "row", "column", "problem", "message"],
         )
         frame["row"] = frame["row"].astype("Int64")
+        frame["column"] = frame["column"].fillna("").astype(str)
         return frame
 
     def summary(self) -> str:
