@@ -178,16 +178,34 @@ def apply_overlays(snapshot: Snapshot, overlays: Sequence[Overlay]) -> Snapshot:
             "indicator": _string_array(user["indicator"], base["indicator"].dtype),
             "year": user["year"].to_numpy(dtype="int64"),
             "value": user["value"].to_numpy(dtype="float64"),
-            "source": _string_array(
-                pd.Series(np.full(len(user), USER_SOURCE, dtype=object)), base["source"].dtype
-            ),
+            "source": _repeat(USER_SOURCE, len(user), base["source"].dtype),
             "estimate": np.zeros(len(user), dtype=bool),
         }
     )
     # The snapshot's rows keep their order (minus replaced ones); user rows follow in key order.
-    values = pd.concat([base.loc[~replaced], added], ignore_index=True)
+    kept = base.loc[~replaced]
+    values = pd.concat([kept, added], ignore_index=True)
     catalogue = _catalogue(snapshot.catalogue, overlays)
-    coverage = _coverage(snapshot, values, catalogue, set(user["indicator"].unique()))
+    touched = set(user["indicator"].unique())
+    # Coverage input: the touched indicators' remaining snapshot rows (as object text) and the
+    # user rows, which are object text already: no round trip of a million Arrow strings.
+    others = kept[kept["indicator"].isin(touched).to_numpy()]
+    rows = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "iso3": others["iso3"].to_numpy(dtype=object),
+                    "indicator": others["indicator"].to_numpy(dtype=object),
+                    "year": others["year"].to_numpy(),
+                    "estimate": others["estimate"].to_numpy(dtype=float),
+                }
+            ),
+            user[["iso3", "indicator", "year"]].assign(estimate=0.0),
+        ],
+        ignore_index=True,
+    )
+    latest = int(values["year"].max())
+    coverage = _coverage(snapshot, rows, catalogue, touched, latest)
     return replace(snapshot, values=values, catalogue=catalogue, coverage=coverage)
 
 
@@ -200,6 +218,15 @@ def _keys(frame: pd.DataFrame) -> pd.Series:
         + "|"
         + frame["year"].astype(str)
     ).astype(object)
+
+
+def _repeat(text: str, n: int, dtype: Any) -> Any:
+    """`text` n times as the snapshot's string dtype."""
+    import pyarrow as pa
+
+    return pd.array(
+        pa.array([text], type=pa.string()).take(np.zeros(n, dtype=np.int64)), dtype=dtype
+    )
 
 
 def _string_array(column: pd.Series, dtype: Any) -> Any:
@@ -221,14 +248,16 @@ def _catalogue(catalogue: Catalogue, overlays: Sequence[Overlay]) -> Catalogue:
 
 
 def _coverage(
-    snapshot: Snapshot, values: pd.DataFrame, catalogue: Catalogue, touched: set[str]
+    snapshot: Snapshot, sub: pd.DataFrame, catalogue: Catalogue, touched: set[str], latest: int
 ) -> pd.DataFrame:
-    """The coverage table with the touched indicators' rows recomputed (as the build does)."""
-    latest = int(values["year"].max())
+    """The coverage table with the touched indicators' rows recomputed (as the build does).
+
+    `sub` holds every row of the touched indicators (iso3, indicator, year, estimate as float);
+    `latest` is the latest year of all values, the end of every window.
+    """
     codes = [i.code for i in catalogue.indicators if i.code in touched]
     windows = {i.code: i.window for i in catalogue.indicators}
     role = {i.code: i.role for i in catalogue.indicators}
-    sub = values[values["indicator"].isin(codes).to_numpy()]
     # Integer codes for indicator and economy: grouping a million rows stays cheap.
     ind_id, ind_names = pd.factorize(sub["indicator"].to_numpy(dtype=object))
     iso_id = pd.factorize(sub["iso3"].to_numpy(dtype=object))[0]

@@ -168,3 +168,19 @@ def test_no_overlays_is_the_same_snapshot(snapshot):
 def test_values_are_kept_exactly(snapshot, value):
     ov = _overlay(snapshot, f"economy,year,internet_use\nKEN,2024,{value!r}\n")
     assert ov.rows["value"].iloc[0] == value
+
+
+def test_coverage_of_touched_indicators_matches_the_build(snapshot):
+    from readiness.build.snapshot import coverage_table
+
+    ov = _overlay(
+        snapshot,
+        "economy,year,internet_use,g5_test\nKEN,2024,55.5,40\nSEN,2019,,50\nFRA,2025,91,\n",
+        meta=META.splitlines()[0] + "\n" + META.splitlines()[1] + "\n",
+    )
+    after = apply_overlays(snapshot, [ov])
+    expected = coverage_table(after.values.astype({"estimate": int}), after.catalogue)
+    got = after.coverage.set_index("indicator")
+    want = expected.set_index("indicator")
+    for code in ("internet_use", "g5_test", "gci"):
+        assert got.loc[code].to_dict() == want.loc[code].to_dict(), code
