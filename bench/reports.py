@@ -57,6 +57,7 @@ def fresh_process(tmp: Path, runs: int = 3) -> None:
 
 def in_process() -> None:
     """The dashboard's case: data scored, chromium kept open, one report per click."""
+    from readiness import export
     from readiness.data import load_snapshot
     from readiness.export import image_server
     from readiness.report import Subject, build_report, scoring_context
@@ -72,6 +73,8 @@ def in_process() -> None:
         for code in ("KEN", "LDC"):
             subject = Subject.economy(code) if code == "KEN" else Subject.group(code)
             for fmt in FORMATS:
+                if export._cache is not None:
+                    export._cache.clear()  # every format draws its charts afresh
                 started = time.perf_counter()
                 report = build_report(snapshot, subject, context=ctx)
                 images = figure_images(report)
