@@ -100,7 +100,10 @@ st.subheader(t("method.uncertainty"))
 st.markdown(t("method.uncertainty_intro", n=state.UNCERTAINTY_SAMPLES))
 unc = state.uncertainty(year, method)
 st.markdown(f"**{t('method.sensitivity')}**")
-sens = unc.sensitivity.assign(first_order=unc.sensitivity["first_order"] * 100)
+sens = unc.sensitivity.assign(
+    first_order=unc.sensitivity["first_order"] * 100,
+    factor=unc.sensitivity["factor"].map(lambda f: t(f"method.factor_{f}")),
+)
 downloads.figure(
     charts.bars(sens, category="factor", value="first_order", unit=t("method.share_variance")),
     labelled(sens),

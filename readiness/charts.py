@@ -534,7 +534,7 @@ def rank_intervals(
             ),
         )
     )
-    fig.update_yaxes(autorange="reversed", tickfont={"size": 10}, automargin=True)
+    fig.update_yaxes(range=[len(t) - 0.5, -0.5], tickfont={"size": 10}, automargin=True, dtick=1)
     fig.update_xaxes(title={"text": lab["nominal"]}, gridcolor="#e5e5e5", side="top")
     return _layout(fig, title, height or max(400, 14 * len(t) + 80))
 

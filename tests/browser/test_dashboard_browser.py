@@ -52,20 +52,20 @@ def _metric(page, label: str) -> str:
 def test_changing_a_weight_changes_the_ranking_shown(visit):
     visit.open("method")
     page = visit.page
-    assert _metric(page, "Economies whose rank changed") == "0"
+    assert _metric(page, "Ranks changed") == "0"
     before = page.locator("[data-testid=stTable]").first.inner_text()
     box = page.get_by_label("Policy, regulation & trust")
     box.fill("4")
     box.press("Enter")
     page.wait_for_function(
         """() => [...document.querySelectorAll('[data-testid=stMetric]')]
-            .some(m => m.innerText.includes('rank changed') &&
+            .some(m => m.innerText.includes('Ranks changed') &&
                        !/\\n0$/.test(m.innerText.trim()))""",
         timeout=60_000,
     )
     page.wait_for_url(re.compile(r"method=.*POLICY"), timeout=30_000)
     after = page.locator("[data-testid=stTable]").first.inner_text()
-    assert int(_metric(page, "Economies whose rank changed")) > 0
+    assert int(_metric(page, "Ranks changed")) > 0
     assert after != before
     assert not visit.external(), visit.external()
 
