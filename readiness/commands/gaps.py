@@ -7,7 +7,10 @@ import argparse
 import pandas as pd
 
 from readiness.commands.common import add_format_option, emit
+from readiness.commands.extra import add_extra_option, snapshot_with_extra
+from readiness.data import Snapshot
 from readiness.errors import ReadinessError
+from readiness.overlay import user_mask
 
 _DECIMALS = 4
 
@@ -49,6 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--year", type=int, default=None, help="reference year (default: latest)")
     p.add_argument("--all-years", action="store_true", help="every reference year, not one")
     _add_window(p)
+    add_extra_option(p)
     add_format_option(p)
     p.set_defaults(handler=_gaps)
 
@@ -73,6 +77,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--n", type=int, default=10, help="number of peers (default 10)")
     p.add_argument("--year", type=int, default=None, help="reference year (default: latest)")
     _add_window(p)
+    add_extra_option(p)
     add_format_option(p)
     p.set_defaults(handler=_peers)
 
@@ -88,6 +93,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     _add_members(p)
     p.add_argument("--year", type=int, default=None, help="reference year (default: latest)")
     p.add_argument("--by", choices=("indicator", "economy"), default="indicator")
+    add_extra_option(p)
     add_format_option(p)
     p.set_defaults(handler=_datagaps)
 
@@ -140,26 +146,46 @@ def _round(frame: pd.DataFrame) -> pd.DataFrame:
 def _gaps(args: argparse.Namespace) -> int:
     from readiness.gaps import economy_gaps, gap_inputs, gap_table, parse_group
 
-    inputs = gap_inputs()
+    snapshot = snapshot_with_extra(args)
+    inputs = gap_inputs(snapshot)
     if args.country is not None:
         if args.members is not None:
             raise ReadinessError("--members defines a group; use it with --group, not --country")
         table = economy_gaps(inputs, args.year, [args.country], window=_window(args.window))
-        emit(_round(table.reset_index(drop=True)), args.format)
+        table = _mark_user(table.reset_index(drop=True), snapshot, [args.country.upper()])
+        emit(_round(table), args.format)
         return 0
     group = parse_group(args.group, inputs, _members(args.members))
     years = None if args.all_years else [int(inputs.years[inputs.year_index(args.year)])]
     table = gap_table(inputs, [group], years, window=_window(args.window))
-    emit(_round(table[list(GAPS_OUTPUT)].reset_index(drop=True)), args.format)
+    table = table[list(GAPS_OUTPUT)].reset_index(drop=True)
+    emit(_round(_mark_user(table, snapshot, list(group.members))), args.format)
     return 0
 
 
+def _mark_user(table: pd.DataFrame, snapshot: Snapshot, members: list[str]) -> pd.DataFrame:
+    """With --extra: a `user_values` column counting the members' user values behind each row."""
+    values = snapshot.values
+    mask = user_mask(values) & values["iso3"].isin(members)
+    if not mask.any() or "code" not in table:
+        return table
+    per_indicator = values.loc[mask, "indicator"].astype(str).value_counts()
+    pillar_of = {i.code: i.pillar for i in snapshot.catalogue.indicators}
+    per_pillar = per_indicator.groupby(per_indicator.index.map(pillar_of)).sum()
+    counts = {**per_indicator.to_dict(), **per_pillar.to_dict(), "INDEX": int(per_indicator.sum())}
+    out = table.copy()
+    out["user_values"] = out["code"].map(counts).fillna(0).astype(int)
+    return out
+
+
 def _peers(args: argparse.Namespace) -> int:
+    from readiness.gaps import gap_inputs
     from readiness.peers import DEFAULT_FEATURES, find_peers
 
     features = DEFAULT_FEATURES if args.features is None else tuple(args.features.split(","))
     result = find_peers(
-        args.country,
+        inputs=gap_inputs(snapshot_with_extra(args)),
+        iso3=args.country,
         features=features,
         indicator=args.indicator,
         year=args.year,
@@ -176,7 +202,7 @@ def _datagaps(args: argparse.Namespace) -> int:
     from readiness.datagaps import economy_status, group_datagaps
     from readiness.gaps import gap_inputs, parse_group
 
-    inputs = gap_inputs()
+    inputs = gap_inputs(snapshot_with_extra(args))
     group = parse_group(args.group, inputs, _members(args.members))
     year = int(inputs.years[inputs.year_index(args.year)])
     if args.by == "economy":
