@@ -105,6 +105,7 @@ def report_download(
         bar.empty()
         store.clear()  # keep one prepared file per session; reports are megabytes
         store[request] = (name, MEDIA_TYPES[str(fmt)], data)
+        st.rerun()  # redraw with the button disabled and the download offered
     if request in store:
         name, mime, data = store[request]
         st.download_button(
