@@ -55,15 +55,24 @@ def file_topojson_url() -> str:
     return Path(TOPOJSON_DIR).resolve().as_uri() + "/"
 
 
+# One template holds the shared look, so each figure sets it in one cheap assignment.
+TEMPLATE = go.layout.Template(
+    layout={
+        "font": {"family": FONT, "size": 14, "color": palette.TEXT},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "hoverlabel": {"font": {"family": FONT}},
+        "colorway": list(palette.CATEGORICAL),
+    }
+)
+
+
 def _layout(fig: go.Figure, title: str = "", height: int | None = None) -> go.Figure:
     fig.update_layout(
+        template=TEMPLATE,
         title={"text": title, "x": 0, "xanchor": "left"} if title else None,
-        font={"family": FONT, "size": 14, "color": palette.TEXT},
         margin={"l": 10, "r": 10, "t": 50 if title else 20, "b": 10},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
         height=height,
-        hoverlabel={"font": {"family": FONT}},
     )
     return fig
 

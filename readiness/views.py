@@ -389,8 +389,15 @@ def framework_tree(result: Result, colours: Sequence[str] = ()) -> pd.DataFrame:
     """The framework as id, parent, label, value (each node's share of the index)."""
     fw = result.framework
     eff = result.effective_weights
-    rows = [{"id": fw.index_code, "parent": None, "label": fw.by_code[fw.index_code].name,
-             "value": float(eff.sum())}]  # fmt: skip
+    rows: list[dict[str, Any]] = [
+        {
+            "id": fw.index_code,
+            "parent": None,
+            "label": fw.by_code[fw.index_code].name,
+            "value": float(eff.sum()),
+            "colour": "#ffffff",
+        }
+    ]
     for k, p in enumerate(fw.pillars):
         kids = [c for c in fw.indicators if fw.by_code[c].parent == p]
         rows.append(
@@ -413,8 +420,7 @@ def framework_tree(result: Result, colours: Sequence[str] = ()) -> pd.DataFrame:
                 }
             )
     out = pd.DataFrame(rows)
-    if "colour" not in out.columns:
-        out["colour"] = None
+    out["colour"] = out["colour"].astype(object)
     out.loc[0, "colour"] = "#ffffff"
     return out
 
