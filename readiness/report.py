@@ -171,6 +171,13 @@ class Citation:
     url: str = ""
     user: bool = False
 
+    @property
+    def title(self) -> str:
+        """The name to show: user data always say so."""
+        if self.user and not self.name.lower().startswith("user data"):
+            return f"User data: {self.name}"
+        return self.name
+
 
 @dataclass(frozen=True, eq=False)
 class Report:
@@ -884,15 +891,20 @@ def _caveats(row: pd.Series) -> tuple[str, ...]:
     )
 
 
-def _gap_rows(frame: pd.DataFrame, year: int, value: str, group: bool) -> pd.DataFrame:
-    """Gap rows (economy_gaps or gap_table) as text: value, target, gap, band, trend, outlook."""
+def _gap_rows(
+    frame: pd.DataFrame, year: int, value: str, group: bool, user: frozenset[str] = frozenset()
+) -> pd.DataFrame:
+    """Gap rows (economy_gaps or gap_table) as text: value, target, gap, band, trend, outlook.
+
+    Values of the codes in `user` come from user data and say so.
+    """
     rows = []
     for r in frame.to_dict("records"):
         reach = r.get("reach_year")
         years_to = "" if _missing(reach) else str(max(0, int(reach) - year))  # type: ignore[arg-type]
         row = {
             "Indicator": str(r["name_indicator" if "name_indicator" in r else "name"]),
-            "Value": format_value(r[value]),
+            "Value": format_value(r[value]) + (" (user data)" if r["code"] in user else ""),
             "Target": ("<= " if r.get("target_direction", 1) == -1 else "")
             + format_value(r["target"]),
             "Gap": format_value(r["gap"]),
@@ -948,11 +960,16 @@ def _gaps_section_economy(ctx: Context, iso3: str) -> Section:
 
     frame = economy_gaps(ctx.gaps, ctx.year, [iso3])
     name = _name(ctx, iso3)
+    src = _value_sources(ctx, [iso3])
+    user = frozenset(
+        src.loc[src["source"].fillna("").str.startswith(USER_SOURCE_PREFIX), "indicator"]
+    )
+    rows = _gap_rows(frame, ctx.year, "value", False, user)
     return Section(
         "gaps",
         "Gaps to the 2030 targets",
         paragraphs=(_GAP_INTRO,),
-        tables=(Table("Gaps to the 2030 targets", _gap_rows(frame, ctx.year, "value", False)),),
+        tables=(Table("Gaps to the 2030 targets", rows),),
         figures=(_gap_figure(frame, f"{name}: progress to the 2030 targets", ctx.year,
                              "name_indicator"),),
     )  # fmt: skip
@@ -1026,6 +1043,8 @@ def spread_table(ctx: Context, members: Sequence[str]) -> pd.DataFrame:
 
 def _group_comparison(ctx: Context, group: Group) -> tuple[pd.DataFrame, pd.DataFrame]:
     others = [group, ctx.groups["WORLD"]]
+    if group.code != "HIC" and "HIC" in ctx.groups:
+        others.append(ctx.groups["HIC"])  # the usual benchmark for developing-country gaps
     agg = ctx.result.group_aggregates({g.code: g.members for g in others})
     comps = _components(ctx)
     text = pd.DataFrame({"Component": [_component_name(ctx, c) for c in comps]})
@@ -1133,13 +1152,13 @@ def _group_report(ctx: Context, group: Group) -> Report:
         ),
         Section(
             "comparison",
-            "Comparison with the world",
+            "Comparison with the world and high-income economies",
             tables=(Table("Group and world means", comparison),),
             figures=(
                 FigureSpec(
                     "components",
                     "component_bars",
-                    f"{label} and the world",
+                    f"{label}, the world and high-income economies",
                     f"Simple means of index and pillar scores, {ctx.year}.",
                     numeric,
                 ),

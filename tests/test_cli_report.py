@@ -93,3 +93,26 @@ def test_format_and_subject_are_required(cli, tmp_path):
     assert run.code == 2 and "--format" in run.err
     run = cli("report", "--country", "KEN", "--group", "LDC", "--format", "pdf", "--out", "x")
     assert run.code == 2 and "not allowed with" in run.err
+
+
+@needs_chromium
+def test_extra_user_data_flows_into_the_report_and_is_labelled(cli, tmp_path):
+    extra = tmp_path / "survey.csv"
+    extra.write_text("iso3,indicator,year,value\nKEN,internet_use,2025,41.5\n", encoding="utf-8")
+    out = tmp_path / "k.docx"
+    run = cli("report", "--country", "KEN", "--format", "docx", "--out", str(out),
+              "--extra", str(extra))  # fmt: skip
+    assert run.code == 0, run.err
+    scores = cli("scores", "--format", "csv", "--extra", str(extra))
+    assert scores.code == 0, scores.err
+    table = pd.read_csv(io.StringIO(scores.out)).set_index("iso3")
+    doc = Document(str(out))
+    rows = [[c.text for c in r.cells] for t in doc.tables for r in t.rows]
+    index = next(r for r in rows if r[0] == "Index")
+    assert index[1] == format_score(table.loc["KEN", "index"])
+    data = next(r for r in rows if r[1:3] == ["Individuals using the Internet", "41.5"])
+    assert data[6].startswith("User data") and "user data" in data[-1]
+    gap = next(r for r in rows if r[0] == "Individuals using the Internet")
+    assert gap[1] == "41.5 (user data)"
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "User data: survey.csv" in text and "User data: User data" not in text

@@ -59,9 +59,8 @@ def write_docx(report: Report, images: Mapping[str, bytes]) -> bytes:
             _table(doc, table)
     doc.add_heading("Sources, licences and citations", level=1)
     for c in report.citations:
-        label = "User data: " if c.user else ""
         p = doc.add_paragraph(style="List Bullet")
-        p.add_run(office_text(f"{label}{c.name}")).bold = True
+        p.add_run(office_text(c.title)).bold = True
         p.add_run(office_text(f" ({c.producer}; licence: {c.licence}). {c.citation}"))
         if c.url:
             p.add_run(office_text(f" {c.url}"))

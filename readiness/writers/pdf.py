@@ -110,8 +110,7 @@ def write_pdf(report: Report, images: Mapping[str, bytes]) -> bytes:
     _heading(pdf, "Sources, licences and citations", 1)
     pdf.set_font(f, "", 9)
     for c in report.citations:
-        label = "User data: " if c.user else ""
-        text = f"\u2022 {label}{c.name} ({c.producer}; licence: {c.licence}). {c.citation}"
+        text = f"\u2022 {c.title} ({c.producer}; licence: {c.licence}). {c.citation}"
         if c.url:
             text += f" {c.url}"
         pdf.multi_cell(0, 4.5, pdf_label(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)

@@ -72,10 +72,7 @@ def write_pptx(report: Report, images: Mapping[str, bytes]) -> bytes:
     _notes(slide, list(report.highlights))
 
     slide = _titled(prs, "Sources, licences and citations")
-    lines = [
-        ("User data: " if c.user else "") + f"{c.name} ({c.licence}). {c.citation}"
-        for c in report.citations
-    ]
+    lines = [f"{c.title} ({c.licence}). {c.citation}" for c in report.citations]
     _bullets(slide, lines, size=11)
     _notes(slide, [*key_notes, *lines])
     buffer = io.BytesIO()
