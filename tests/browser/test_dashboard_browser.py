@@ -98,11 +98,25 @@ def test_clicking_an_economy_on_the_map_opens_its_profile(visit):
         "() => document.querySelectorAll('path.choroplethlocation').length >= 180",
         timeout=60_000,
     )
-    shapes = page.locator("path.choroplethlocation")
-    # The largest shape is easy to hit whatever the projection draws around it.
-    boxes = [shapes.nth(k).bounding_box() for k in range(0, shapes.count(), 7)]
-    box = max((b for b in boxes if b), key=lambda b: b["width"] * b["height"])
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    # A large shape whose centre is on the shape itself (not, say, Canada's Hudson Bay).
+    point = page.evaluate(
+        """() => {
+            const shapes = [...document.querySelectorAll('path.choroplethlocation')]
+                .map(p => [p, p.getBoundingClientRect()])
+                .filter(([p, r]) => r.width > 15 && r.height > 15)
+                .sort((a, b) => b[1].width * b[1].height - a[1].width * a[1].height);
+            for (const [p] of shapes) {
+                const box = p.getBBox();
+                const centre = new DOMPoint(box.x + box.width / 2, box.y + box.height / 2);
+                if (!p.isPointInFill(centre)) continue;
+                const screen = centre.matrixTransform(p.getScreenCTM());
+                return {x: screen.x, y: screen.y};
+            }
+            return null;
+        }"""
+    )
+    assert point, "no shape can be clicked at its centre"
+    page.mouse.click(point["x"], point["y"])
     page.wait_for_url(re.compile(r"/profile\?.*economy=[A-Z]{3}"), timeout=60_000)
     iso3 = re.search(r"economy=([A-Z]{3})", page.url).group(1)
     names = dict(zip(snapshot_names().index, snapshot_names(), strict=True))
