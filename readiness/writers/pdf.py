@@ -84,7 +84,12 @@ def write_pdf(report: Report, images: Mapping[str, bytes]) -> bytes:
     ]
     _grid(pdf, rows, (60, 50, 70), 9)
     for section in report.sections:
-        _heading(pdf, section.title, 1)
+        # Keep a heading with what follows: a chart when the section opens with one.
+        first = next(
+            (images.get(image_key(section.key, spec.key)) for spec in section.figures), None
+        )
+        starts_with_chart = first is not None and not section.paragraphs and not section.bullets
+        _heading(pdf, section.title, 1, _image_size(first)[1] + 12 if starts_with_chart else 40)
         pdf.set_font(f, "", 10)
         for text in section.paragraphs:
             pdf.multi_cell(0, 5, pdf_label(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -121,8 +126,9 @@ def write_pdf(report: Report, images: Mapping[str, bytes]) -> bytes:
     return bytes(pdf.output())
 
 
-def _heading(pdf: _PDF, text: str, level: int) -> None:
-    if pdf.get_y() > 250:
+def _heading(pdf: _PDF, text: str, level: int, keep: float = 40) -> None:
+    """A heading; a new page first unless `keep` mm fit below it."""
+    if pdf.get_y() + keep > pdf.h - 20:
         pdf.add_page()
     pdf.ln(3)
     pdf.set_font(pdf.family, "B", 14 if level == 1 else 11)
@@ -130,9 +136,12 @@ def _heading(pdf: _PDF, text: str, level: int) -> None:
     pdf.set_font(pdf.family, "", 10)
 
 
-def _image(pdf: _PDF, png: bytes) -> None:
+def _image_size(png: bytes | None) -> tuple[float, float]:
+    """Width and height in mm of a chart on the page: full width, at most 200 mm high."""
     from PIL import Image
 
+    if png is None:
+        return 0.0, 0.0
     with Image.open(io.BytesIO(png)) as im:
         w, h = im.size
     width: float = PAGE_WIDTH_MM
@@ -140,6 +149,11 @@ def _image(pdf: _PDF, png: bytes) -> None:
     if height > 200:
         height = 200
         width = height * w / h
+    return width, height
+
+
+def _image(pdf: _PDF, png: bytes) -> None:
+    width, height = _image_size(png)
     if pdf.get_y() + height > pdf.h - 20:
         pdf.add_page()
     pdf.image(io.BytesIO(png), x=pdf.l_margin, w=width, h=height)
