@@ -114,15 +114,15 @@ def write_pdf(report: Report, images: Mapping[str, bytes]) -> bytes:
             _table(pdf, table)
     _heading(pdf, "Sources, licences and citations", 1)
     pdf.set_font(f, "", 9)
+    for note in report.notes:
+        pdf.multi_cell(0, 4.5, pdf_label(note), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(1)
     for c in report.citations:
         text = f"\u2022 {c.title} ({c.producer}; licence: {c.licence}). {c.citation}"
         if c.url:
             text += f" {c.url}"
         pdf.multi_cell(0, 4.5, pdf_label(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(0.5)
-    for note in report.notes:
-        pdf.ln(2)
-        pdf.multi_cell(0, 4.5, pdf_label(note), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())
 
 
