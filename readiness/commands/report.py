@@ -7,9 +7,14 @@ import sys
 import time
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from readiness.errors import ReadinessError
+
+if TYPE_CHECKING:
+    from readiness.report import Report
 
 FORMATS = ("docx", "pdf", "pptx")
 
@@ -62,7 +67,7 @@ def _report(args: argparse.Namespace) -> int:
     from readiness.export import BATCH_TABS, TABS, image_server
     from readiness.method import Method, load_method
     from readiness.report import Subject, build_report, resolve_subject, scoring_context
-    from readiness.writers import write_report
+    from readiness.writers import figure_images, write_report
 
     if args.batch and args.group is None:
         raise ReadinessError("--batch needs --group: it writes one report per member of a group")
@@ -95,12 +100,16 @@ def _report(args: argparse.Namespace) -> int:
         def progress(k: int, iso3: str) -> None:
             print(f"[{k}/{len(members)}] {iso3}", file=sys.stderr, flush=True)
 
+        def prepare(iso3: str) -> tuple[Report, dict[str, bytes]]:
+            report = build_report(snapshot, Subject.economy(iso3), context=ctx)
+            return report, figure_images(report)
+
         total = write_batch(
             out,
             members,
+            lambda report, images: write_report(report, args.format, images),
+            prepare,
             args.format,
-            lambda iso: build_report(snapshot, Subject.economy(iso), context=ctx),
-            write_report,
             progress,
         )
     print(
@@ -113,22 +122,32 @@ def _report(args: argparse.Namespace) -> int:
 def write_batch(
     out: Path,
     members: list[str],
-    fmt: str,
-    build: Callable,
-    write: Callable,
+    write: Callable[[Report, dict[str, bytes]], bytes],
+    prepare: Callable[[str], tuple[Report, dict[str, bytes]]],
+    suffix: str,
     progress: Callable[[int, str], None] | None = None,
 ) -> int:
-    """Write one report per member into a zip (written to a temporary name, then renamed)."""
+    """Write one report per member into a zip (written to a temporary name, then renamed).
+
+    The next member's report and charts are prepared in a worker thread (chromium draws while
+    this thread writes the current file), so the browser is rarely idle.
+    """
     tmp = out.with_name(out.name + ".part")
     size = 0
     try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        with (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-prepare") as pool,
+            zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf,
+        ):
+            upcoming = pool.submit(prepare, members[0])
             for k, iso3 in enumerate(members, start=1):
                 if progress is not None:
                     progress(k, iso3)
-                report = build(iso3)
-                data = write(report, fmt)
-                zf.writestr(f"{report.filename_stem}.{fmt}", data)
+                report, images = upcoming.result()
+                if k < len(members):
+                    upcoming = pool.submit(prepare, members[k])
+                data = write(report, images)
+                zf.writestr(f"{report.filename_stem}.{suffix}", data)
                 size += len(data)
         tmp.replace(out)
     finally:

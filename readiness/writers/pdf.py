@@ -74,7 +74,7 @@ def write_pdf(report: Report, images: Mapping[str, bytes]) -> bytes:
     f = pdf.family
 
     pdf.set_font(f, "B", 18)
-    pdf.multi_cell(0, 9, pdf_label(report.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 9, pdf_label(report.title), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(f, "", 11)
     pdf.multi_cell(0, 6, pdf_label(report.subtitle), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
@@ -132,7 +132,7 @@ def _heading(pdf: _PDF, text: str, level: int, keep: float = 40) -> None:
         pdf.add_page()
     pdf.ln(3)
     pdf.set_font(pdf.family, "B", 14 if level == 1 else 11)
-    pdf.multi_cell(0, 7, pdf_label(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 7, pdf_label(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(pdf.family, "", 10)
 
 
