@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import logging
 import os
 import shutil
 import threading
@@ -74,6 +75,9 @@ class _Renderer:
     """
 
     def __init__(self, tabs: int = TABS) -> None:
+        # choreographer logs a traceback for a garbled browser message it then ignores (seen
+        # when chromium is busy); a user of the CLI should not see it.
+        logging.getLogger("choreographer.channels.pipe").setLevel(logging.CRITICAL)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
             target=self._loop.run_forever, daemon=True, name="readiness-kaleido"
