@@ -76,8 +76,11 @@ class _Renderer:
 
     def __init__(self, tabs: int = TABS) -> None:
         # choreographer logs a traceback for a garbled browser message it then ignores (seen
-        # when chromium is busy); a user of the CLI should not see it.
-        logging.getLogger("choreographer.channels.pipe").setLevel(logging.CRITICAL)
+        # when chromium is busy); a user of the CLI should not see it. Import first: its logging
+        # library installs its own logger class, which a plain getLogger would pre-empt.
+        import choreographer.channels.pipe
+
+        logging.getLogger(choreographer.channels.pipe.__name__).setLevel(logging.CRITICAL)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
             target=self._loop.run_forever, daemon=True, name="readiness-kaleido"

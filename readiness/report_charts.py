@@ -14,20 +14,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from readiness import palette
 from readiness.errors import ReadinessError
 from readiness.paths import DATA_DIR
 
+# The dashboard's colours (colour-blind safe); DejaVu first because chromium renders the
+# images on Debian, where the dashboard's system-ui stack resolves to it anyway.
 FONT = "DejaVu Sans, Arial, sans-serif"
-CATEGORICAL = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
-SEQUENTIAL = "Cividis"
-NO_DATA = "#d9d9d9"
-BAND_COLOURS = {
-    "Limited": "#D55E00",
-    "Satisfactory": "#E69F00",
-    "Advanced": "#56B4E9",
-    "Target met": "#009E73",
-    "No data": NO_DATA,
-}
+CATEGORICAL = palette.CATEGORICAL
+NO_DATA = palette.NO_DATA
+BAND_COLOURS = palette.BANDS
 
 
 def _label(text: object) -> str:
@@ -38,7 +34,7 @@ def _label(text: object) -> str:
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
     fig.update_layout(
         title={"text": _label(title), "x": 0, "xanchor": "left"},
-        font={"family": FONT, "size": 13, "color": "#222222"},
+        font={"family": FONT, "size": 13, "color": palette.TEXT},
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         paper_bgcolor="white",
         plot_bgcolor="white",
