@@ -125,27 +125,36 @@ class _Renderer:
 
 
 _renderer: _Renderer | None = None
+_users = 0  # open image_server() blocks, across threads (dashboard sessions share one server)
+_lock = threading.Lock()
 
 
 @contextlib.contextmanager
 def image_server(tabs: int = TABS) -> Iterator[None]:
-    """Keep one chromium open for every export inside the block (nested blocks share it).
+    """Keep one chromium open for every export inside the block.
 
     The browser starts in a background thread at once, so work done inside the block before
-    the first export (loading and scoring data) overlaps its start-up.
+    the first export (loading and scoring data) overlaps its start-up. Blocks nest and may run
+    in several threads at once (two dashboard sessions): they share one browser, which closes
+    when the last block ends.
     """
-    global _cache, _renderer
+    global _cache, _renderer, _users
     os.environ.setdefault("BROWSER_PATH", browser_path())
-    if _renderer is not None:  # already inside an image_server(): reuse it
-        yield
-        return
-    _renderer = _Renderer(tabs)
-    _cache = {}
+    with _lock:
+        if _renderer is None:
+            _renderer = _Renderer(tabs)
+            _cache = {}
+        _users += 1
     try:
         yield
     finally:
-        renderer, _renderer, _cache = _renderer, None, None
-        renderer.close()
+        closing = None
+        with _lock:
+            _users -= 1
+            if _users == 0:
+                closing, _renderer, _cache = _renderer, None, None
+        if closing is not None:
+            closing.close()
 
 
 def _options(width: int, height: int, scale: float) -> dict[str, Any]:

@@ -107,3 +107,30 @@ def test_no_browser_at_all_says_how_to_install_one(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(ReadinessError, match="apt-get install -y chromium"):
         export.browser_path()
+
+
+def test_image_servers_in_two_threads_share_one_browser_until_both_end():
+    import threading
+
+    figs = [go.Figure(go.Bar(x=["a", "b"], y=[k, 1])) for k in range(6)]
+    results: dict[int, list[bytes]] = {}
+    errors: list[BaseException] = []
+    started = threading.Barrier(2)
+
+    def session(k: int) -> None:
+        try:
+            with export.image_server():
+                started.wait(timeout=60)
+                # The first thread to finish must not close the browser under the other.
+                results[k] = [export.figure_png(f, 200, 150, 1) for f in figs[k::2]]
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=session, args=(k,)) for k in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=180)
+    assert not errors
+    assert all(len(v) == 3 and all(p.startswith(b"\x89PNG") for p in v) for v in results.values())
+    assert export._renderer is None and export._users == 0
