@@ -26,6 +26,8 @@ navigation = st.navigation(
                 url_path="method"),
         st.Page("app_pages/data_sources.py", title=t("nav.data"), icon=":material/dataset:",
                 url_path="data"),
+        st.Page("app_pages/upload.py", title=t("nav.upload"), icon=":material/upload_file:",
+                url_path="upload"),
     ]
 )  # fmt: skip
 navigation.run()

@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import downloads, state
 from dashboard.i18n import labelled, t
 from dashboard.layout import footer, header
+from dashboard.reports import report_download
 from readiness import charts, palette, views
 from readiness.gaps import economy_gaps
 
@@ -139,5 +140,14 @@ downloads.figure(
     t("gaps.map_name", measure=target_code, year=year),
     key="gaps_map",
 )
+
+st.subheader(t("gaps.report"))
+report_group = st.selectbox(
+    t("gaps.report_group"), options=picked, format_func=lambda g: group_names[g], key="gaps_report"
+)
+report_download(
+    "group", report_group, year, state.current_method(), snap, token=state.data_token(),
+    key="gaps_report_file",
+)  # fmt: skip
 
 footer()

@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard import downloads, state
 from dashboard.i18n import labelled, t
 from dashboard.layout import footer, header
+from dashboard.reports import report_download
 from readiness import charts, views
 from readiness.datagaps import economy_status
 from readiness.gaps import economy_gaps
@@ -137,5 +138,12 @@ else:
         t("profile.data_gaps_name", economy=iso3),
         "profile_missing",
     )
+
+st.subheader(t("profile.report"))
+st.caption(t("profile.report_intro"))
+report_download(
+    "economy", iso3, year, state.current_method(), snap, token=state.data_token(),
+    key="profile_report",
+)  # fmt: skip
 
 footer()

@@ -61,3 +61,12 @@ def test_no_group_asks_for_one():
     at.multiselect(key="_w_gaps_groups").set_value([]).run()
     assert not at.exception
     assert at.info
+
+
+def test_a_group_report_is_offered_for_the_picked_groups():
+    at = open_app(GAPS, groups="LDC,SIDS")
+    picker = at.selectbox(key="gaps_report")
+    assert picker.options == [
+        "Least developed countries (LDC)", "Small island developing States (SIDS)",
+    ]  # fmt: skip
+    assert at.button(key="gaps_report_file_prepare").label == "Prepare report"

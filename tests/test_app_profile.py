@@ -86,3 +86,9 @@ def test_compare_with_peers_sets_the_shared_peers():
     assert at.title[0].value == "Compare"
     peers = at.query_params["peers"].split(",")
     assert peers[0] == "NPL" and len(peers) == 6
+
+
+def test_the_report_download_is_offered_for_the_economy():
+    at = open_app(PROFILE, economy="NPL")
+    assert at.selectbox(key="profile_report_format").options
+    assert at.button(key="profile_report_prepare").label == "Prepare report"

@@ -17,6 +17,7 @@ PAGES = {
     "gaps": "Developing-country gaps",
     "method": "Method what-if",
     "data": "Data and sources",
+    "upload": "Your data",
 }
 
 
