@@ -760,6 +760,7 @@ def _economy_report(ctx: Context, iso3: str) -> Report:
                 f"Readiness index {format_score(index)} ({tier}), rank "
                 f"{format_rank(res.rank.loc[iso3])} of {n} economies scored for {ctx.year}; "
                 f"rank interval {format_interval(iv['rank_p05'], iv['rank_p95'])}.",
+                *_no_scores_note(ctx),
             ),
         ),
         Section(
@@ -881,6 +882,16 @@ def _economy_report(ctx: Context, iso3: str) -> Report:
         citations=_citations(ctx, src),
         notes=_caveats(row),
         highlights=highlights,
+    )
+
+
+def _no_scores_note(ctx: Context) -> tuple[str, ...]:
+    """Say so when no economy has the data coverage for an index in the reference year."""
+    if _n_ranked(ctx):
+        return ()
+    return (
+        f"No economy has enough recent data for an index in {ctx.year} (coverage rule); the "
+        "gaps and data below still apply. Choose a later reference year for scores and ranks.",
     )
 
 
@@ -1115,6 +1126,7 @@ def _group_report(ctx: Context, group: Group) -> Report:
                 f"{group.label}: {len(members)} economies, {int(idx['n'])} scored for "
                 f"{ctx.year}. Mean readiness index {format_score(idx['mean'])} "
                 f"(population-weighted {format_score(idx['population_weighted'])}).",
+                *_no_scores_note(ctx),
             ),
         ),
         Section(

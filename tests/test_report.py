@@ -267,3 +267,13 @@ def test_another_method_changes_the_numbers_consistently(snapshot, cli, tmp_path
     assert scores.loc["Index", "Score"] == format_score(table.loc["KEN", "index"])
     assert scores.loc["Index", "Rank"] == format_rank(table.loc["KEN", "rank"])
     assert any("geometric" in b for b in report.section("method").bullets)
+
+
+def test_a_year_without_any_index_says_so(snapshot):
+    report = build_report(snapshot, Subject.economy("KEN"), year=2016)
+    assert {k.label: k.value for k in report.key_figures}["Rank"] == "n/a of 0"
+    assert any(
+        "No economy has enough recent data" in p for p in report.section("summary").paragraphs
+    )
+    later = build_report(snapshot, Subject.economy("KEN"), year=2020)
+    assert not any("No economy has" in p for p in later.section("summary").paragraphs)
