@@ -118,7 +118,12 @@ st.subheader(t("profile.peers"))
 st.markdown(t("profile.peers_intro"))
 found = state.peers(iso3, year)
 peer_table = views.peer_table(found.table)
-downloads.table(labelled(peer_table), t("profile.peers_name", economy=iso3), "profile_peers")
+downloads.table(
+    labelled(peer_table),
+    t("profile.peers_name", economy=iso3),
+    "profile_peers",
+    digits={t("col.distance"): 3},
+)
 if st.button(t("profile.compare_peers"), key="profile_compare", icon=":material/compare_arrows:"):
     peer_codes = [iso3, *found.table.loc[found.table["role"] == "peer", "iso3"].head(5)]
     state.set_shared("peers", peer_codes)

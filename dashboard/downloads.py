@@ -55,19 +55,30 @@ def offer(table: pd.DataFrame, name: str, key: str) -> None:
     )
 
 
-def number_format(frame: pd.DataFrame) -> dict:
-    """Show floats with one decimal (downloads keep full precision)."""
+def number_format(frame: pd.DataFrame, digits: dict[str, int] | None = None) -> dict:
+    """Show floats with one decimal, or `digits[column]` (downloads keep full precision)."""
+    digits = digits or {}
     return {
-        c: st.column_config.NumberColumn(format="%.1f")
+        c: st.column_config.NumberColumn(format=f"%.{digits.get(c, 1)}f")
         for c in frame.columns
         if pd.api.types.is_float_dtype(frame[c])
     }
 
 
-def table(frame: pd.DataFrame, name: str, key: str, height: int | str = "auto") -> None:
+def table(
+    frame: pd.DataFrame,
+    name: str,
+    key: str,
+    height: int | str = "auto",
+    digits: dict[str, int] | None = None,
+) -> None:
     """A table and its downloads."""
     st.dataframe(
-        frame, hide_index=True, width="stretch", column_config=number_format(frame), height=height
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config=number_format(frame, digits),
+        height=height,
     )
     offer(frame, name, key)
 
