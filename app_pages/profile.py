@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import downloads, state
-from dashboard.i18n import labelled, t
+from dashboard.i18n import labelled, t, translated
 from dashboard.layout import footer, header
 from dashboard.reports import report_download
 from readiness import charts, views
@@ -69,7 +69,12 @@ long = simple.melt(
 long["measure"] = long["code"].map(lambda c: result.framework.by_code[c].name)
 downloads.figure(
     charts.bars(long, category="measure", value="score", series="group", unit=t("profile.score")),
-    labelled(comparison),
+    labelled(
+        comparison.assign(
+            kind=translated(comparison["kind"], "profile.kind"),
+            weighting=translated(comparison["weighting"], "profile.weighting"),
+        )
+    ),
     t("profile.groups_name", economy=iso3, year=year),
     key="profile_groups",
 )
@@ -118,6 +123,7 @@ st.subheader(t("profile.peers"))
 st.markdown(t("profile.peers_intro"))
 found = state.peers(iso3, year)
 peer_table = views.peer_table(found.table)
+peer_table["role"] = translated(peer_table["role"], "profile.role")
 downloads.table(
     labelled(peer_table),
     t("profile.peers_name", economy=iso3),
@@ -139,7 +145,11 @@ if counts["reported"] == len(status):
     st.success(t("profile.no_data_gaps"))
 else:
     downloads.table(
-        labelled(views.data_gap_table(status, snap.catalogue)),
+        labelled(
+            views.data_gap_table(status, snap.catalogue).pipe(
+                lambda f: f.assign(status=translated(f["status"], "profile.status"))
+            )
+        ),
         t("profile.data_gaps_name", economy=iso3),
         "profile_missing",
     )

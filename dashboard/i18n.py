@@ -77,3 +77,8 @@ def has(key: str) -> bool:
 def labelled(frame: pd.DataFrame) -> pd.DataFrame:
     """The table with its column names translated (`col.<name>` keys), for display and download."""
     return frame.rename(columns=lambda c: t(f"col.{c}") if has(f"col.{c}") else c)
+
+
+def translated(values: pd.Series, prefix: str) -> pd.Series:
+    """Code values (e.g. statuses) as their `prefix.<code>` text; spaces in codes become _."""
+    return values.map(lambda v: t(f"{prefix}.{str(v).replace(' ', '_') or 'none'}"))

@@ -54,6 +54,10 @@ def test_group_and_status_labels_cover_every_code(snapshot):
         assert f"group.{code}" in english
     for status in STATUSES:
         assert f"profile.status.{status.replace(' ', '_')}" in english
+    for group in standard_groups(snapshot.countries).values():
+        assert f"profile.kind.{group.kind}" in english
+    for role in ("focus", "peer"):
+        assert f"profile.role.{role}" in english
 
 
 def test_catalogue_has_no_duplicate_keys():
