@@ -3,38 +3,26 @@
 import streamlit as st
 
 from dashboard import overlay, state
+from dashboard.i18n import t
 from dashboard.layout import footer, header
 from readiness.errors import ReadinessError
 from readiness.safe import markdown_text
 from readiness.upload import MAX_BYTES
 
-header(
-    "Your data",
-    "Add data we do not ship (ITU Regulatory Tracker, GSMA Mobile Connectivity Index, national "
-    "statistics, newer releases) as CSV or Excel (.xlsx). It is checked first, and stays in "
-    "your browser session only: it never changes the published data and no one else sees it. "
-    "Values you add are marked with the source USER everywhere.",
-)
+header(t("upload.title"), t("upload.intro"))
 
-with st.expander("File formats"):
-    st.markdown(
-        "- **Tidy**: columns `economy, year, indicator, value`, one value per row.\n"
-        "- **Wide**: columns `economy, year`, then one column per indicator.\n"
-        "- Economies by ISO3 code or by name in English, French, Spanish, Russian, Chinese or "
-        "Arabic (common aliases such as *Viet Nam*, *Türkiye*, *Côte d'Ivoire* work).\n"
-        "- Indicators: a catalogue code (e.g. `internet_use`) overrides our values; a new one "
-        "is declared on a sheet named `indicators` (or a separate file) with `code, name, unit, "
-        "direction, pillar, goalpost_lo, goalpost_hi`.\n"
-        f"- Files up to {MAX_BYTES / 1e6:.0f} MB; formulas and macros are never run."
-    )
+with st.expander(t("upload.formats")):
+    st.markdown(t("upload.formats_help", mb=f"{MAX_BYTES / 1e6:.0f}"))
 
-st.subheader("1. Upload and check")
+st.subheader(t("upload.step_check"))
 col_data, col_meta = st.columns([3, 2])
-data_file = col_data.file_uploader("Data file", type=["csv", "txt", "tsv", "xlsx"], key="up_data")
-meta_file = col_meta.file_uploader(
-    "Indicator definitions (optional)", type=["csv", "txt", "tsv", "xlsx"], key="up_meta"
+data_file = col_data.file_uploader(
+    t("upload.data_file"), type=["csv", "txt", "tsv", "xlsx"], key="up_data"
 )
-if data_file is not None and st.button("Check the file", type="primary"):
+meta_file = col_meta.file_uploader(
+    t("upload.meta_file"), type=["csv", "txt", "tsv", "xlsx"], key="up_meta"
+)
+if data_file is not None and st.button(t("upload.check"), type="primary"):
     overlay.validate(
         data_file.getvalue(),
         data_file.name,
@@ -53,50 +41,55 @@ if result is not None:
 
     view = overlay.pending_preview()
     if view is not None:
-        st.subheader("2. What changes")
+        st.subheader(t("upload.step_changes"))
         st.info(view.summary())
         left, right = st.columns(2)
-        left.markdown("**Values added or overridden**")
+        left.markdown(t("upload.changes"))
         left.dataframe(view.changes, hide_index=True, width="stretch")
-        right.markdown(f"**Index and rank changes ({view.year})**")
+        right.markdown(t("upload.rank_changes", year=view.year))
         right.dataframe(view.ranks, hide_index=True, width="stretch")
-        if st.button("Apply to my session", type="primary"):
+        if st.button(t("upload.apply"), type="primary"):
             overlay.apply_pending()
             st.rerun()
 
-st.subheader("Data in your session")
+st.subheader(t("upload.in_session"))
 mine = overlay.applied()
 if not mine:
-    st.caption("None: the dashboard shows the published data.")
+    st.caption(t("upload.none"))
 else:
     for item in mine:
         prov = item.provenance
         st.markdown(
-            f"- **{markdown_text(prov.filename)}**: {len(item.rows):,} values, "
-            f"{len(item.indicators)} new indicator(s), uploaded {markdown_text(prov.uploaded_at)}"
-            f" (sha256 `{prov.sha256[:12]}`)"
+            t(
+                "upload.item",
+                name=markdown_text(prov.filename),
+                values=f"{len(item.rows):,}",
+                indicators=len(item.indicators),
+                when=markdown_text(prov.uploaded_at),
+                sha=prov.sha256[:12],
+            )
         )
-    if st.button("Remove all my data"):
+    if st.button(t("upload.remove")):
         overlay.clear()
         st.rerun()
 
-st.subheader("Scenario file")
-st.caption("Your method and your data in one file, to continue later or share.")
+st.subheader(t("upload.scenario"))
+st.caption(t("upload.scenario_help"))
 st.download_button(
-    "Download scenario (JSON)",
+    t("upload.scenario_download"),
     data=overlay.scenario_bytes(),
     file_name="readiness-scenario.json",
     mime="application/json",
 )
-scenario_file = st.file_uploader("Open a scenario file", type=["json"], key="up_scenario")
-if scenario_file is not None and st.button("Load the scenario"):
+scenario_file = st.file_uploader(t("upload.scenario_open"), type=["json"], key="up_scenario")
+if scenario_file is not None and st.button(t("upload.scenario_load")):
     try:
         loaded = overlay.load_scenario(scenario_file.getvalue())
     except ReadinessError as exc:
         st.error(markdown_text(str(exc).splitlines()[0]))
         st.code("\n".join(str(exc).splitlines()[1:]) or str(exc), language=None)
     else:
-        st.success(f"Scenario loaded: {len(loaded.overlays)} file(s) of data and its method.")
+        st.success(t("upload.scenario_loaded", files=len(loaded.overlays)))
 
-st.caption(f"Session data token: `{state.data_token()[:12]}`")
+st.caption(t("upload.token", token=state.data_token()[:12]))
 footer()

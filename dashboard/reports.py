@@ -12,15 +12,12 @@ from typing import Any, Literal
 
 import streamlit as st
 
+from dashboard.i18n import t
 from readiness.errors import ReadinessError
 from readiness.method import Method
 
 ReportKind = Literal["economy", "group"]
-FORMAT_LABELS = {
-    "docx": "Word report (.docx)",
-    "pdf": "PDF report",
-    "pptx": "Workshop deck (.pptx)",
-}
+FORMATS = ("docx", "pdf", "pptx")
 _STORE = "report_files"  # session key: {request key: (file name, mime type, bytes)}
 
 
@@ -47,17 +44,20 @@ def prepare_report(
         if progress is not None:
             progress(min(1.0, max(0.0, share)), text)
 
-    tell(0.05, "Scoring every economy and the rank intervals")
+    tell(0.05, t("reports.scoring"))
     ctx = scoring_context(snapshot, year, method)
     subject = Subject.economy(code) if kind == "economy" else Subject.group(code)
     report = build_report(snapshot, subject, context=ctx)
     with image_server():
         images = figure_images(
-            report, lambda k, n, title: tell(0.2 + 0.1 * k / max(n, 1), f"Preparing: {title}")
+            report,
+            lambda k, n, title: tell(
+                0.2 + 0.1 * k / max(n, 1), t("reports.preparing_chart", title=title)
+            ),
         )
-    tell(0.9, "Charts drawn; writing the file")
+    tell(0.9, t("reports.writing"))
     data = write_report(report, fmt, images)
-    tell(1.0, "Ready")
+    tell(1.0, t("reports.ready"))
     return f"{report.filename_stem}.{fmt}", data
 
 
@@ -80,14 +80,14 @@ def report_download(
     store: dict[str, tuple[str, str, bytes]] = st.session_state.setdefault(_STORE, {})
     left, right = st.columns([2, 3])
     fmt = left.selectbox(
-        "Report format",
-        options=list(FORMAT_LABELS),
-        format_func=FORMAT_LABELS.__getitem__,
+        t("reports.format"),
+        options=list(FORMATS),
+        format_func=lambda f: t(f"reports.format_{f}"),
         key=f"{key}_format",
     )
     request = _request_key(kind, code, int(year), method, str(fmt), token)
-    if right.button("Prepare report", key=f"{key}_prepare", disabled=request in store):
-        bar = st.progress(0.0, text="Starting")
+    if right.button(t("reports.prepare"), key=f"{key}_prepare", disabled=request in store):
+        bar = st.progress(0.0, text=t("reports.starting"))
         try:
             name, data = prepare_report(
                 kind,
@@ -109,7 +109,7 @@ def report_download(
     if request in store:
         name, mime, data = store[request]
         st.download_button(
-            f"Download {name}",
+            t("reports.download", name=name),
             data=data,
             file_name=name,
             mime=mime,

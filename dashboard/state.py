@@ -26,12 +26,18 @@ from readiness.groups import Group, standard_groups
 from readiness.method import Method
 from readiness.paths import DATA_DIR
 from readiness.selection import Panel
-from readiness.uncertainty import Uncertainty, UncertaintySpec, run_uncertainty
+from readiness.uncertainty import (
+    PUBLISHED_SAMPLES,
+    PUBLISHED_SEED,
+    Uncertainty,
+    UncertaintySpec,
+    run_uncertainty,
+)
 
 OVERLAY_SNAPSHOT = "overlay_snapshot"
 OVERLAY_TOKEN = "overlay_token"
 BASE_TOKEN = "base"
-UNCERTAINTY_SAMPLES = 500
+UNCERTAINTY_SAMPLES = PUBLISHED_SAMPLES
 
 
 # --- the active data ---------------------------------------------------------------------------
@@ -123,7 +129,7 @@ def _uncertainty(token: str, year: int, key: str, n: int, _snap: Snapshot) -> Un
     framework, panel = _inputs(token, _snap)
     method = Method.from_dict(json.loads(key))
     data = data_for_year(panel, framework, method, year)
-    return run_uncertainty(data, framework, method, UncertaintySpec(n=n))
+    return run_uncertainty(data, framework, method, UncertaintySpec(n=n, seed=PUBLISHED_SEED))
 
 
 def uncertainty(

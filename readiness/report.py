@@ -27,14 +27,15 @@ from readiness.engine import (
 from readiness.errors import ReadinessError
 from readiness.groups import Group, resolve_group, standard_groups
 from readiness.method import AGGREGATIONS, IMPUTATIONS, NORMALISATIONS, WEIGHTINGS, Method
+from readiness.uncertainty import PUBLISHED_SAMPLES, PUBLISHED_SEED
 
 # Published precision of `python -m readiness scores`; shown numbers are rounded from it, so a
 # report, the CLI and the dashboard can never disagree through double rounding.
 PUBLISHED_DECIMALS = 4
 SCORE_DECIMALS = 1
-# The dashboard's Monte Carlo (dashboard.state.UNCERTAINTY_SAMPLES, seed 1): same intervals.
-MC_SAMPLES = 500
-MC_SEED = 1
+# The published Monte Carlo, shared with the dashboard: the same rank intervals everywhere.
+MC_SAMPLES = PUBLISHED_SAMPLES
+MC_SEED = PUBLISHED_SEED
 N_STRENGTHS = 3
 N_PRIORITIES = 5
 MISSING = "n/a"

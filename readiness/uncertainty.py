@@ -33,6 +33,9 @@ from readiness.framework import Framework
 from readiness.method import AGGREGATIONS, IMPUTATIONS, NORMALISATIONS, Method
 
 MAX_SAMPLES = 100_000
+# The published rank intervals (dashboard and reports) use these, so both show the same interval.
+PUBLISHED_SAMPLES = 500
+PUBLISHED_SEED = 1
 
 
 @dataclass(frozen=True)
