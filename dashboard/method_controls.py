@@ -173,27 +173,18 @@ def draw(framework: Framework) -> None:
         horizontal=True,
         **kw,
     )
-    st.selectbox(
-        t("method.normalisation"),
-        options=list(NORMALISATIONS),
-        format_func=lambda k: t(f"method.normalisation_{k}"),
-        key=f"{PREFIX}normalisation",
-        **kw,
-    )
-    st.selectbox(
-        t("method.aggregation"),
-        options=list(AGGREGATIONS),
-        format_func=lambda k: t(f"method.aggregation_{k}"),
-        key=f"{PREFIX}aggregation",
-        **kw,
-    )
-    st.selectbox(
-        t("method.imputation"),
-        options=list(IMPUTATIONS),
-        format_func=lambda k: t(f"method.imputation_{k}"),
-        key=f"{PREFIX}imputation",
-        **kw,
-    )
+    for choice, options in (
+        ("normalisation", NORMALISATIONS),
+        ("aggregation", AGGREGATIONS),
+        ("imputation", IMPUTATIONS),
+    ):
+        st.selectbox(
+            t(f"method.{choice}"),
+            options=list(options),
+            format_func=lambda k, choice=choice: t(f"method.{choice}_{k}"),
+            key=f"{PREFIX}{choice}",
+            **kw,
+        )
     st.selectbox(
         t("method.imputation_group"),
         options=list(IMPUTATION_GROUPS),
