@@ -137,36 +137,11 @@ def choropleth(
         }
 
     nodata = t[t["value"].isna() & shown]
-    fig.add_trace(
-        go.Choropleth(
-            locations=nodata["iso3"],
-            z=np.zeros(len(nodata)),
-            locationmode="ISO-3",
-            colorscale=[[0, palette.NO_DATA], [1, palette.NO_DATA]],
-            showscale=False,
-            name=lab["no_data"],
-            showlegend=True,
-            customdata=nodata[["iso3", "_hover"]],
-            hovertemplate="%{customdata[1]}<extra></extra>",
-            marker={"line": outline(nodata)},
-        )
-    )
+    fig.add_trace(_flat_layer(nodata, palette.NO_DATA, lab["no_data"], "_hover", outline(nodata)))
     if mode == "filter" and member_set is not None:
         out = t[~shown]
-        fig.add_trace(
-            go.Choropleth(
-                locations=out["iso3"],
-                z=np.zeros(len(out)),
-                locationmode="ISO-3",
-                colorscale=[[0, palette.OUTSIDE_GROUP], [1, palette.OUTSIDE_GROUP]],
-                showscale=False,
-                name=lab["outside"],
-                showlegend=True,
-                customdata=out[["iso3", "name"]],
-                hovertemplate="%{customdata[1]}<extra></extra>",
-                marker={"line": {"color": "#cccccc", "width": 0.3}},
-            )
-        )
+        line = {"color": "#cccccc", "width": 0.3}
+        fig.add_trace(_flat_layer(out, palette.OUTSIDE_GROUP, lab["outside"], "name", line))
     valued = t[has]
     fig.add_trace(
         go.Choropleth(
@@ -253,6 +228,24 @@ def choropleth(
         dragmode=False,
     )
     return _layout(fig, title, height)
+
+
+def _flat_layer(
+    frame: pd.DataFrame, colour: str, name: str, hover_column: str, line: Mapping
+) -> go.Choropleth:
+    """Economies drawn in one flat colour (no data, outside the group), with a legend entry."""
+    return go.Choropleth(
+        locations=frame["iso3"],
+        z=np.zeros(len(frame)),
+        locationmode="ISO-3",
+        colorscale=[[0, colour], [1, colour]],
+        showscale=False,
+        name=name,
+        showlegend=True,
+        customdata=frame[["iso3", hover_column]],
+        hovertemplate="%{customdata[1]}<extra></extra>",
+        marker={"line": line},
+    )
 
 
 def _range(values: pd.Series) -> tuple[float, float]:
