@@ -1,9 +1,6 @@
 """Method what-if: weights and choices as controls, ranks recomputed live, uncertainty."""
 
-import json
-
 import streamlit as st
-import yaml
 
 from dashboard import downloads, state
 from dashboard import method_controls as controls
@@ -11,7 +8,7 @@ from dashboard.i18n import labelled, t
 from dashboard.layout import footer, header
 from readiness import charts, palette, views
 from readiness.errors import ReadinessError
-from readiness.method import Method
+from readiness.method import Method, method_text
 
 header(t("method.title"), t("method.intro"), url_keys=("year", "method"))
 
@@ -31,7 +28,7 @@ with col_controls:
     left, right = st.columns(2)
     left.download_button(
         t("method.export_json"),
-        data=json.dumps(method.to_dict(), indent=2) + "\n",
+        data=method_text(method, "json"),
         file_name="readiness-method.json",
         mime="application/json",
         key="method_export_json",
@@ -40,7 +37,7 @@ with col_controls:
     )
     right.download_button(
         t("method.export_yaml"),
-        data=yaml.safe_dump(method.to_dict(), sort_keys=False),
+        data=method_text(method, "yaml"),
         file_name="readiness-method.yaml",
         mime="application/x-yaml",
         key="method_export_yaml",

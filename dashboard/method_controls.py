@@ -7,11 +7,9 @@ the change in the same run.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import streamlit as st
-import yaml
 
 from dashboard import state
 from dashboard.i18n import t
@@ -24,6 +22,8 @@ from readiness.method import (
     NORMALISATIONS,
     WEIGHTINGS,
     Method,
+    MethodFileError,
+    parse_method_text,
 )
 
 PREFIX = "m_"
@@ -114,11 +114,10 @@ def reset() -> None:
 def parse_method_file(name: str, content: bytes) -> Method:
     """A Method from an exported file (JSON by extension, else YAML); ReadinessError if not."""
     try:
-        text = content.decode("utf-8")
-        data = json.loads(text) if name.lower().endswith(".json") else yaml.safe_load(text)
-    except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise ReadinessError(t("method.unreadable", problem=type(exc).__name__)) from None
-    return Method.from_dict(data or {})
+        return parse_method_text(content, name)
+    except MethodFileError as exc:
+        problem = str(exc).split(": ", 1)[-1]
+        raise ReadinessError(t("method.unreadable", problem=problem)) from None
 
 
 def import_file(framework: Framework) -> None:

@@ -151,29 +151,46 @@ class Method:
         return cls(**kwargs)
 
 
+class MethodFileError(ReadinessError):
+    """A method file that is not readable JSON or YAML (as opposed to one with bad settings)."""
+
+
+def method_text(method: Method, fmt: str = "yaml") -> str:
+    """A method file's text: JSON when `fmt` is "json", otherwise YAML."""
+    data = method.to_dict()
+    if fmt == "json":
+        return json.dumps(data, indent=2) + "\n"
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+def parse_method_text(text: str | bytes, name: str) -> Method:
+    """A Method from a method file's text (JSON if `name` ends in .json, else YAML)."""
+    try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        is_json = name.lower().endswith(".json")
+        data = json.loads(text) if is_json else yaml.safe_load(text)
+    except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise MethodFileError(f"cannot parse method file {name}: {first}") from None
+    return Method.from_dict(data or {})
+
+
 def load_method(path: str | Path) -> Method:
-    """Read a method file (JSON or YAML, chosen by the file's extension or content)."""
+    """Read a method file (JSON or YAML, chosen by the file's extension)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ReadinessError(f"method file not found: {path}") from None
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ReadinessError(f"cannot parse method file {path}: {first}") from None
-    return Method.from_dict(data or {})
+    return parse_method_text(text, str(path))
 
 
 def save_method(method: Method, path: str | Path) -> None:
     """Write a method file: JSON for a .json path, otherwise YAML."""
     path = Path(path)
-    data = method.to_dict()
-    if path.suffix.lower() == ".json":
-        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    else:
-        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    fmt = "json" if path.suffix.lower() == ".json" else "yaml"
+    path.write_text(method_text(method, fmt), encoding="utf-8")
 
 
 # --- coercion and validation ------------------------------------------------------------------
