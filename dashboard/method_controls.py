@@ -7,6 +7,7 @@ the change in the same run.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import streamlit as st
@@ -140,30 +141,11 @@ def draw(framework: Framework) -> None:
     kw = {"on_change": apply, "args": (framework,)}
     st.button(t("method.reset"), on_click=reset, icon=":material/restart_alt:", key="m_reset")
     st.markdown(f"**{t('method.pillar_weights')}**")
-    cols = st.columns(2)
-    for i, code in enumerate(framework.pillars):
-        cols[i % 2].number_input(
-            framework.by_code[code].name,
-            min_value=0.0,
-            max_value=10.0,
-            step=0.5,
-            key=_weight_key(code),
-            **kw,
-        )
+    _weight_inputs(framework, framework.pillars, kw)
     with st.expander(t("method.indicator_weights")):
         for pillar in framework.pillars:
             st.caption(framework.by_code[pillar].name)
-            kids = [c for c in framework.indicators if framework.by_code[c].parent == pillar]
-            cols = st.columns(2)
-            for i, code in enumerate(kids):
-                cols[i % 2].number_input(
-                    framework.by_code[code].name,
-                    min_value=0.0,
-                    max_value=10.0,
-                    step=0.5,
-                    key=_weight_key(code),
-                    **kw,
-                )
+            _weight_inputs(framework, framework.children(pillar), kw)
     st.radio(
         t("method.weighting"),
         options=list(WEIGHTINGS),
@@ -216,3 +198,17 @@ def draw(framework: Framework) -> None:
         key=f"{PREFIX}window",
         **kw,
     )
+
+
+def _weight_inputs(framework: Framework, codes: Sequence[str], kw: dict[str, Any]) -> None:
+    """A weight box per code, two to a row."""
+    cols = st.columns(2)
+    for i, code in enumerate(codes):
+        cols[i % 2].number_input(
+            framework.by_code[code].name,
+            min_value=0.0,
+            max_value=10.0,
+            step=0.5,
+            key=_weight_key(code),
+            **kw,
+        )
