@@ -71,7 +71,7 @@ def test_catalogue_has_no_duplicate_keys():
         return loader.construct_mapping(node, deep)
 
     Strict.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
-    yaml.load((ROOT / "dashboard" / "locales" / "en.yaml").read_text(encoding="utf-8"), Strict)
+    yaml.load((ROOT / "readiness" / "locales" / "en.yaml").read_text(encoding="utf-8"), Strict)
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "ar"])
@@ -88,7 +88,7 @@ def test_another_language_with_english_fallback(tmp_path, monkeypatch):
 
     from streamlit.testing.v1 import AppTest
 
-    import dashboard.i18n as i18n
+    import readiness.i18n as i18n
     from tests.test_app_map import APP, TIMEOUT
 
     shutil.copy(i18n.LOCALES_DIR / "en.yaml", tmp_path / "en.yaml")
