@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import downloads, state
 from dashboard.i18n import labelled, t
 from dashboard.layout import footer, header
-from readiness import charts, views
+from readiness.figures import charts, views
 
 header(t("data.title"), url_keys=("year", "group"))
 

@@ -6,8 +6,8 @@ from dashboard import downloads, state
 from dashboard.i18n import labelled, t
 from dashboard.layout import footer, header
 from dashboard.reports import report_download
-from readiness import charts, palette, views
-from readiness.gaps import economy_gaps
+from readiness.figures import charts, palette, views
+from readiness.gaps.analysis import economy_gaps
 
 header(t("gaps.title"), t("gaps.intro"), url_keys=("groups", "indicator", "year", "method"))
 

@@ -6,9 +6,9 @@ from dashboard import downloads, state
 from dashboard import method_controls as controls
 from dashboard.i18n import labelled, t
 from dashboard.layout import footer, header
-from readiness import charts, palette, views
 from readiness.errors import ReadinessError
-from readiness.method import Method, method_text
+from readiness.figures import charts, palette, views
+from readiness.index.method import Method, method_text
 
 header(t("method.title"), t("method.intro"), url_keys=("year", "method"))
 

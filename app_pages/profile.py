@@ -7,9 +7,9 @@ from dashboard import downloads, state
 from dashboard.i18n import labelled, t, translated
 from dashboard.layout import footer, header
 from dashboard.reports import report_download
-from readiness import charts, views
-from readiness.datagaps import economy_status
-from readiness.gaps import economy_gaps
+from readiness.figures import charts, views
+from readiness.gaps.analysis import economy_gaps
+from readiness.gaps.datagaps import economy_status
 
 header(t("profile.title"), t("profile.intro"), url_keys=("economy", "year", "method"))
 

@@ -13,9 +13,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from readiness.data import load_snapshot  # noqa: E402
+from readiness.data.snapshot import load_snapshot  # noqa: E402
 
-LOAD = "import time; t=time.perf_counter(); from readiness.data import load_snapshot; "
+LOAD = "import time; t=time.perf_counter(); from readiness.data.snapshot import load_snapshot; "
 LOAD += "load_snapshot(); print(time.perf_counter()-t)"
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from readiness.engine import (
+from readiness.index.engine import (
     build_index,
     build_index_years,
     data_for_year,
@@ -25,9 +25,9 @@ from readiness.engine import (
     read_wide,
     snapshot_inputs,
 )
-from readiness.framework import load_framework
-from readiness.method import Method
-from readiness.uncertainty import UncertaintySpec, run_uncertainty
+from readiness.index.framework import load_framework
+from readiness.index.method import Method
+from readiness.index.uncertainty import UncertaintySpec, run_uncertainty
 
 ASEM = Path(__file__).resolve().parents[2] / "shared" / "data" / "reference" / "coinr-asem"
 

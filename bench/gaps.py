@@ -14,12 +14,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from readiness.data import load_snapshot  # noqa: E402
-from readiness.datagaps import group_datagaps  # noqa: E402
-from readiness.engine import snapshot_inputs  # noqa: E402
-from readiness.gaps import _build_inputs, gap_inputs, gap_table, membership  # noqa: E402
-from readiness.method import Method  # noqa: E402
-from readiness.peers import find_peers  # noqa: E402
+from readiness.data.snapshot import load_snapshot  # noqa: E402
+from readiness.gaps.analysis import _build_inputs, gap_inputs, gap_table, membership  # noqa: E402
+from readiness.gaps.datagaps import group_datagaps  # noqa: E402
+from readiness.gaps.peers import find_peers  # noqa: E402
+from readiness.index.engine import snapshot_inputs  # noqa: E402
+from readiness.index.method import Method  # noqa: E402
 
 
 def best_of(fn: Callable[[], object], runs: int = 5) -> tuple[float, float]:

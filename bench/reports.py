@@ -57,11 +57,11 @@ def fresh_process(tmp: Path, runs: int = 3) -> None:
 
 def in_process() -> None:
     """The dashboard's case: data scored, chromium kept open, one report per click."""
-    from readiness import export
-    from readiness.data import load_snapshot
-    from readiness.export import image_server
-    from readiness.report import Subject, build_report, scoring_context
-    from readiness.writers import figure_images, write_report
+    from readiness.data.snapshot import load_snapshot
+    from readiness.reports import export
+    from readiness.reports.export import image_server
+    from readiness.reports.model import Subject, build_report, scoring_context
+    from readiness.reports.writers import figure_images, write_report
 
     snapshot = load_snapshot()
     started = time.perf_counter()

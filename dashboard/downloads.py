@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.i18n import t
-from readiness.charts import plotly_config
-from readiness.safe import neutralise_formulas, to_excel_bytes
+from readiness.figures.charts import plotly_config
+from readiness.uploads.safe import neutralise_formulas, to_excel_bytes
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:

@@ -15,8 +15,8 @@ import streamlit as st
 from dashboard import state
 from dashboard.i18n import t
 from readiness.errors import ReadinessError
-from readiness.framework import Framework
-from readiness.method import (
+from readiness.index.framework import Framework
+from readiness.index.method import (
     AGGREGATIONS,
     IMPUTATION_GROUPS,
     IMPUTATIONS,

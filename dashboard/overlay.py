@@ -11,10 +11,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state
-from readiness.method import Method
-from readiness.overlay import Overlay, Preview, apply_overlays, overlays_token, preview
-from readiness.scenario import Scenario, export_scenario, import_scenario
-from readiness.upload import Validation, validate_file
+from readiness.index.method import Method
+from readiness.uploads.overlay import Overlay, Preview, apply_overlays, overlays_token, preview
+from readiness.uploads.scenario import Scenario, export_scenario, import_scenario
+from readiness.uploads.upload import Validation, validate_file
 
 APPLIED = "upload_overlays"  # tuple[Overlay, ...] applied in this session, in order
 PENDING = "upload_pending"  # the last Validation, waiting to be applied

@@ -1,6 +1,6 @@
 """Report downloads for the profile and gaps pages: pick a format, prepare with progress, download.
 
-Streamlit glue over readiness.report and readiness.writers: the numbers are the dashboard's (same
+Streamlit glue over readiness.reports (model and writers): the numbers are the dashboard's (same
 snapshot, year, method and Monte Carlo), the file is built only when the user asks for it, and
 the finished bytes are kept in the session so the download button survives reruns.
 """
@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard.i18n import t
 from readiness.errors import ReadinessError
-from readiness.method import Method
+from readiness.index.method import Method
 
 ReportKind = Literal["economy", "group"]
 FORMATS = ("docx", "pdf", "pptx")
@@ -36,9 +36,9 @@ def prepare_report(
     progress: Any = None,
 ) -> tuple[str, bytes]:
     """(file name, bytes) of a report; `progress(share, text)` is told how far it has got."""
-    from readiness.export import image_server
-    from readiness.report import Subject, build_report, scoring_context
-    from readiness.writers import figure_images, write_report
+    from readiness.reports.export import image_server
+    from readiness.reports.model import Subject, build_report, scoring_context
+    from readiness.reports.writers import figure_images, write_report
 
     def tell(share: float, text: str) -> None:
         if progress is not None:
@@ -75,7 +75,7 @@ def report_download(
     `token` identifies the active data (dashboard.state.data_token()), so a report made from
     uploaded data is never offered for the committed data or the other way round.
     """
-    from readiness.writers import MEDIA_TYPES
+    from readiness.reports.writers import MEDIA_TYPES
 
     store: dict[str, tuple[str, str, bytes]] = st.session_state.setdefault(_STORE, {})
     left, right = st.columns([2, 3])

@@ -2,7 +2,7 @@
 
 Every cached computation takes the active data as an argument and is keyed by a data token, so
 a session can swap in its own data: `active_snapshot()` returns the committed snapshot, or
-`st.session_state["overlay_snapshot"]` (built by readiness/overlay.py) when a user has uploaded
+`st.session_state["overlay_snapshot"]` (built by readiness.uploads.overlay) when a user has uploaded
 data, keyed by `st.session_state["overlay_token"]`. Results are shared read-only objects.
 
 Shared view state (economy, peers, year, indicator, group, method) lives in session_state under
@@ -19,20 +19,20 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import country_names, language, t
-from readiness.data import Snapshot, load_snapshot
-from readiness.engine import Result, build_index, build_index_years, data_for_year
-from readiness.framework import Framework
-from readiness.groups import Group, standard_groups
-from readiness.method import Method
-from readiness.paths import DATA_DIR
-from readiness.selection import Panel
-from readiness.uncertainty import (
+from readiness.data.groups import Group, standard_groups
+from readiness.data.snapshot import Snapshot, load_snapshot
+from readiness.index.engine import Result, build_index, build_index_years, data_for_year
+from readiness.index.framework import Framework
+from readiness.index.method import Method
+from readiness.index.selection import Panel
+from readiness.index.uncertainty import (
     PUBLISHED_SAMPLES,
     PUBLISHED_SEED,
     Uncertainty,
     UncertaintySpec,
     run_uncertainty,
 )
+from readiness.paths import DATA_DIR
 
 OVERLAY_SNAPSHOT = "overlay_snapshot"
 OVERLAY_TOKEN = "overlay_token"
@@ -64,7 +64,7 @@ snapshot = active_snapshot  # the name the first pages used
 
 
 def set_overlay(overlay: Snapshot, token: str) -> None:
-    """Make a snapshot with the user's rows merged (readiness/overlay.py) this session's data.
+    """Make a snapshot with the user's rows merged (readiness.uploads.overlay) this session's data.
 
     `token` must change whenever the overlay's content does: every cache is keyed by it.
     """
@@ -80,7 +80,7 @@ def clear_overlay() -> None:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _inputs(token: str, _snap: Snapshot) -> tuple[Framework, Panel]:
-    from readiness.engine import panel_from_snapshot
+    from readiness.index.engine import panel_from_snapshot
 
     framework = Framework.from_catalogue(_snap.catalogue)
     return framework, panel_from_snapshot(_snap, framework)
@@ -222,7 +222,7 @@ def current_peers() -> list[str]:
 
 
 def current_indicator() -> str:
-    from readiness.catalogue import INDEX_CODE
+    from readiness.data.catalogue import INDEX_CODE
 
     code = st.session_state.get("indicator")
     snap = active_snapshot()
@@ -280,10 +280,10 @@ def _copy(key: str, widget_key: str) -> Callable[[], None]:
     return copy
 
 
-# --- gap analytics (readiness.gaps, readiness.peers, readiness.datagaps) ------------------------
+# --- gap analytics (readiness.gaps: analysis, peers, datagaps) ------------------------------------
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _gap_inputs(token: str, key: str, _snap: Snapshot) -> Any:
-    from readiness.gaps import gap_inputs as build
+    from readiness.gaps.analysis import gap_inputs as build
 
     return build(_snap, Method.from_dict(json.loads(key)))
 
@@ -297,7 +297,7 @@ def gap_inputs(method: Method | None = None) -> Any:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _gap_table(token: str, key: str, _snap: Snapshot) -> pd.DataFrame:
-    from readiness.gaps import gap_table as build
+    from readiness.gaps.analysis import gap_table as build
 
     return build(_gap_inputs(token, key, _snap))
 
@@ -311,13 +311,13 @@ def gap_table(method: Method | None = None) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _peers(token: str, key: str, iso3: str, year: int, _snap: Snapshot) -> Any:
-    from readiness.peers import find_peers
+    from readiness.gaps.peers import find_peers
 
     return find_peers(iso3, year=year, inputs=_gap_inputs(token, key, _snap))
 
 
 def peers(iso3: str, year: int | None = None, method: Method | None = None) -> Any:
-    """The peer finder's most similar economies to `iso3` (readiness.peers.find_peers)."""
+    """The peer finder's most similar economies to `iso3` (readiness.gaps.peers.find_peers)."""
     method = current_method() if method is None else method
     year = current_year() if year is None else year
     return _peers(data_token(), method_key(method), iso3, int(year), active_snapshot())

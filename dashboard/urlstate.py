@@ -15,7 +15,7 @@ import streamlit as st
 
 from dashboard import state
 from readiness.errors import ReadinessError
-from readiness.method import Method
+from readiness.index.method import Method
 
 KEYS = ("economy", "peers", "year", "indicator", "group", "groups", "method")
 _RESTORED = "_url_restored"

@@ -2,6 +2,6 @@
 
 import sys
 
-from readiness.cli import main
+from readiness.commands.cli import main
 
 sys.exit(main())

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from readiness.data import Snapshot, load_snapshot
+from readiness.data.snapshot import Snapshot, load_snapshot
 from readiness.paths import REPO_ROOT, default_raw_dir
 
 

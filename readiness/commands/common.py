@@ -8,8 +8,8 @@ from typing import TextIO
 
 import pandas as pd
 
-# Moved to readiness.safe; re-exported so existing imports keep working.
-from readiness.safe import neutralise_formulas
+# Moved to readiness.uploads.safe; re-exported so existing imports keep working.
+from readiness.uploads.safe import neutralise_formulas
 
 FORMATS = ("csv", "json", "table")
 

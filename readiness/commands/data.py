@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from readiness.build.snapshot import build_snapshot
+    from readiness.data.build.snapshot import build_snapshot
 
     raw = (args.raw or default_raw_dir()).resolve()
     report = build_snapshot(raw)
@@ -42,14 +42,14 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _countries(args: argparse.Namespace) -> int:
-    from readiness.data import load_snapshot
+    from readiness.data.snapshot import load_snapshot
 
     emit(load_snapshot().countries, args.format)
     return 0
 
 
 def _values(args: argparse.Namespace) -> int:
-    from readiness.data import load_snapshot
+    from readiness.data.snapshot import load_snapshot
 
     snap = load_snapshot()
     values = snap.values
@@ -67,7 +67,7 @@ def _values(args: argparse.Namespace) -> int:
 
 
 def _coverage(args: argparse.Namespace) -> int:
-    from readiness.data import load_snapshot
+    from readiness.data.snapshot import load_snapshot
 
     emit(load_snapshot().coverage, args.format)
     return 0

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from readiness.data import Snapshot, load_snapshot
+from readiness.data.snapshot import Snapshot, load_snapshot
 from readiness.errors import ReadinessError
-from readiness.overlay import apply_overlays, user_mask
+from readiness.uploads.overlay import apply_overlays, user_mask
 
 
 def add_extra_option(parser: argparse.ArgumentParser) -> None:
@@ -40,7 +40,7 @@ def add_extra_option(parser: argparse.ArgumentParser) -> None:
 
 def read_file(path: Path, what: str = "file") -> bytes:
     """The bytes of a user's file, with a one-line error when it cannot be read."""
-    from readiness.upload import MAX_BYTES
+    from readiness.uploads.upload import MAX_BYTES
 
     try:
         size = path.stat().st_size
@@ -59,7 +59,7 @@ def read_file(path: Path, what: str = "file") -> bytes:
 
 def snapshot_with_extra(args: argparse.Namespace, base: Snapshot | None = None) -> Snapshot:
     """The snapshot the command should use: `base` (default: committed) plus any --extra files."""
-    from readiness.upload import validate_file
+    from readiness.uploads.upload import validate_file
 
     snapshot = base if base is not None else load_snapshot()
     paths = getattr(args, "extra", None) or []

@@ -8,9 +8,9 @@ import pandas as pd
 
 from readiness.commands.common import add_format_option, emit
 from readiness.commands.extra import add_extra_option, snapshot_with_extra
-from readiness.data import Snapshot
+from readiness.data.snapshot import Snapshot
 from readiness.errors import ReadinessError
-from readiness.overlay import user_mask
+from readiness.uploads.overlay import user_mask
 
 _DECIMALS = 4
 
@@ -144,7 +144,7 @@ def _round(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _gaps(args: argparse.Namespace) -> int:
-    from readiness.gaps import economy_gaps, gap_inputs, gap_table, parse_group
+    from readiness.gaps.analysis import economy_gaps, gap_inputs, gap_table, parse_group
 
     snapshot = snapshot_with_extra(args)
     inputs = gap_inputs(snapshot)
@@ -179,8 +179,8 @@ def _mark_user(table: pd.DataFrame, snapshot: Snapshot, members: list[str]) -> p
 
 
 def _peers(args: argparse.Namespace) -> int:
-    from readiness.gaps import gap_inputs
-    from readiness.peers import DEFAULT_FEATURES, find_peers
+    from readiness.gaps.analysis import gap_inputs
+    from readiness.gaps.peers import DEFAULT_FEATURES, find_peers
 
     features = DEFAULT_FEATURES if args.features is None else tuple(args.features.split(","))
     result = find_peers(
@@ -199,8 +199,8 @@ def _peers(args: argparse.Namespace) -> int:
 
 
 def _datagaps(args: argparse.Namespace) -> int:
-    from readiness.datagaps import economy_status, group_datagaps
-    from readiness.gaps import gap_inputs, parse_group
+    from readiness.gaps.analysis import gap_inputs, parse_group
+    from readiness.gaps.datagaps import economy_status, group_datagaps
 
     inputs = gap_inputs(snapshot_with_extra(args))
     group = parse_group(args.group, inputs, _members(args.members))
@@ -214,7 +214,7 @@ def _datagaps(args: argparse.Namespace) -> int:
 
 
 def _targets(args: argparse.Namespace) -> int:
-    from readiness.targets import load_targets
+    from readiness.gaps.targets import load_targets
 
     emit(load_targets().table(), args.format)
     return 0

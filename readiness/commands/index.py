@@ -11,7 +11,7 @@ import pandas as pd
 from readiness.commands.common import add_format_option, emit
 from readiness.commands.extra import add_extra_option, mark_user_data, snapshot_with_extra
 from readiness.errors import ReadinessError
-from readiness.method import AGGREGATIONS, NORMALISATIONS, Method, load_method
+from readiness.index.method import AGGREGATIONS, NORMALISATIONS, Method, load_method
 
 # score-framework's imputation flag in COINr's words -> our Method values.
 _IMPUTE = {"none": "none", "mean": "group_mean", "median": "group_median"}
@@ -91,7 +91,7 @@ def _pair(text: str, what: str) -> tuple[float, float]:
 def _with_interval(table: pd.DataFrame, args: argparse.Namespace, run) -> pd.DataFrame:
     if args.uncertainty is None:
         return table
-    from readiness.uncertainty import UncertaintySpec
+    from readiness.index.uncertainty import UncertaintySpec
 
     unc = run(UncertaintySpec(n=args.uncertainty, seed=args.seed))
     cols = unc.ranks[["median_rank", "rank_p05", "rank_p95"]]
@@ -99,7 +99,7 @@ def _with_interval(table: pd.DataFrame, args: argparse.Namespace, run) -> pd.Dat
 
 
 def _scores(args: argparse.Namespace) -> int:
-    from readiness.engine import build_index, data_for_year, snapshot_inputs
+    from readiness.index.engine import build_index, data_for_year, snapshot_inputs
 
     method = load_method(args.method) if args.method else Method()
     snapshot, framework, panel = snapshot_inputs(snapshot_with_extra(args))
@@ -116,7 +116,7 @@ def _scores(args: argparse.Namespace) -> int:
     table.insert(2, "year", year)
 
     def run(spec):
-        from readiness.uncertainty import run_uncertainty
+        from readiness.index.uncertainty import run_uncertainty
 
         return run_uncertainty(data, framework, method, spec)
 
@@ -128,8 +128,8 @@ def _scores(args: argparse.Namespace) -> int:
 
 
 def _score_framework(args: argparse.Namespace) -> int:
-    from readiness.engine import build_index, data_from_wide, read_wide
-    from readiness.framework import load_framework
+    from readiness.index.engine import build_index, data_from_wide, read_wide
+    from readiness.index.framework import load_framework
 
     framework = load_framework(args.framework)
     data = data_from_wide(read_wide(args.data), framework)
@@ -161,7 +161,7 @@ def _score_framework(args: argparse.Namespace) -> int:
         table[f"{code}_rank"] = result.ranks[code].to_numpy()
 
     def run(spec):
-        from readiness.uncertainty import run_uncertainty
+        from readiness.index.uncertainty import run_uncertainty
 
         return run_uncertainty(data, framework, method, spec)
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from readiness.errors import ReadinessError
 
 if TYPE_CHECKING:
-    from readiness.report import Report
+    from readiness.reports.model import Report
 
 FORMATS = ("docx", "pdf", "pptx")
 
@@ -57,17 +57,17 @@ def _snapshot(args: argparse.Namespace):
     try:
         from readiness.commands.extra import snapshot_with_extra
     except ImportError:
-        from readiness.data import load_snapshot
+        from readiness.data.snapshot import load_snapshot
 
         return load_snapshot()
     return snapshot_with_extra(args)
 
 
 def _report(args: argparse.Namespace) -> int:
-    from readiness.export import BATCH_TABS, TABS, image_server
-    from readiness.method import Method, load_method
-    from readiness.report import Subject, build_report, resolve_subject, scoring_context
-    from readiness.writers import figure_images, write_report
+    from readiness.index.method import Method, load_method
+    from readiness.reports.export import BATCH_TABS, TABS, image_server
+    from readiness.reports.model import Subject, build_report, resolve_subject, scoring_context
+    from readiness.reports.writers import figure_images, write_report
 
     if args.batch and args.group is None:
         raise ReadinessError("--batch needs --group: it writes one report per member of a group")

@@ -44,8 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from readiness.data import load_snapshot
-    from readiness.upload import validate_file
+    from readiness.data.snapshot import load_snapshot
+    from readiness.uploads.upload import validate_file
 
     snapshot = load_snapshot()
     meta = read_file(args.meta, "--meta file") if args.meta else None
@@ -57,8 +57,8 @@ def _validate(args: argparse.Namespace) -> int:
         args.meta.name if args.meta else None,
     )
     if args.preview and result.ok and result.overlay is not None:
-        from readiness.method import Method, load_method
-        from readiness.overlay import preview
+        from readiness.index.method import Method, load_method
+        from readiness.uploads.overlay import preview
 
         method = load_method(args.method) if args.method else Method()
         for problem in result.problems:

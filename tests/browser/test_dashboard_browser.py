@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from readiness.engine import score_snapshot
+from readiness.index.engine import score_snapshot
 
 pytestmark = pytest.mark.browser
 
@@ -125,6 +125,6 @@ def test_clicking_an_economy_on_the_map_opens_its_profile(visit):
 
 
 def snapshot_names():
-    from readiness.data import load_snapshot
+    from readiness.data.snapshot import load_snapshot
 
     return load_snapshot().countries.set_index("iso3")["name_en"]

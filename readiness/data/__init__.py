@@ -1,0 +1,1 @@
+"""Data and build: snapshot, catalogue, country master, groups; imports errors and paths only."""

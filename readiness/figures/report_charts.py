@@ -1,0 +1,203 @@
+"""Chart builders the reports need: plain functions, tables in, Plotly figures out.
+
+Same kind of functions as `charts` (to be merged there); `render(spec)` turns a report's
+FigureSpec into a figure. Labels are passed as data, never as markup: plotly treats a few HTML
+tags in text as markup, so every label is escaped with `_label` first.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from readiness.errors import ReadinessError
+from readiness.figures import palette
+from readiness.paths import DATA_DIR
+
+# The dashboard's colours (colour-blind safe); DejaVu first because chromium renders the
+# images on Debian, where the dashboard's system-ui stack resolves to it anyway.
+FONT = "DejaVu Sans, Arial, sans-serif"
+CATEGORICAL = palette.CATEGORICAL
+NO_DATA = palette.NO_DATA
+BAND_COLOURS = palette.BANDS
+
+
+def _label(text: object) -> str:
+    """Plotly renders <b>, <br>, <a href> in text: escape so a label is shown literally."""
+    return html.escape(str(text), quote=False)
+
+
+def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    fig.update_layout(
+        title={"text": _label(title), "x": 0, "xanchor": "left"},
+        font={"family": FONT, "size": 13, "color": palette.TEXT},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        height=height,
+    )
+    return fig
+
+
+@functools.cache
+def _small_state_points() -> pd.DataFrame:
+    path = DATA_DIR / "geo" / "points.csv"
+    if not path.exists():
+        return pd.DataFrame(columns=["iso3", "lon", "lat"])
+    return pd.read_csv(path, dtype={"iso3": "string"})
+
+
+def score_map(table: pd.DataFrame, title: str = "", highlight: str = "") -> go.Figure:
+    """Scores (iso3, name, score) on the dashboard's 50m map, zoomed to the economies shown.
+
+    With `highlight`, that economy gets a bold outline; otherwise economies outside the table
+    are greyed out. Small states are drawn as markers, as on the dashboard.
+    """
+    from readiness.figures import charts
+
+    data = table.rename(columns={"score": "value"})[["iso3", "name", "value"]]
+    members = [highlight] if highlight else list(data["iso3"])
+    fig = charts.choropleth(
+        data,
+        title=_label(title),
+        unit="Index",
+        points=_small_state_points(),
+        members=members,
+        mode="highlight" if highlight else "filter",
+        zrange=(0.0, 100.0),
+        height=520,
+    )
+    fig.update_geos(fitbounds="locations", lataxis_range=None)
+    fig.update_layout(font={"family": FONT})
+    return fig
+
+
+def component_bars(table: pd.DataFrame, title: str = "") -> go.Figure:
+    """Grouped horizontal bars: one row per component, one series per remaining column."""
+    fig = go.Figure()
+    series = [c for c in table.columns if c != "component"]
+    for i, col in enumerate(series):
+        values = table[col].astype(float)
+        fig.add_trace(
+            go.Bar(
+                y=[_label(c) for c in table["component"]],
+                x=values,
+                orientation="h",
+                name=_label(col),
+                marker_color=CATEGORICAL[i % len(CATEGORICAL)],
+                text=["" if np.isnan(v) else f"{round(v, 4):.1f}" for v in values],
+                textposition="outside",
+            )
+        )
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.12})
+    fig.update_xaxes(range=[0, 110], title={"text": "Score (0-100)"}, gridcolor="#e5e5e5")
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, title, 160 + 28 * len(table) * max(1, len(series)))
+
+
+def member_bars(table: pd.DataFrame, title: str = "") -> go.Figure:
+    """One bar per member (name, score), highest first; members not scored are left out."""
+    rows = table[table["score"].notna()].sort_values("score", ascending=False)
+    fig = go.Figure(
+        go.Bar(
+            y=[_label(n) for n in rows["name"]],
+            x=rows["score"],
+            orientation="h",
+            marker_color=CATEGORICAL[0],
+            text=[f"{round(v, 4):.1f}" for v in rows["score"]],
+            textposition="outside",
+        )
+    )
+    fig.update_xaxes(range=[0, 110], title={"text": "Readiness index (0-100)"}, gridcolor="#e5e5e5")
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
+    return _layout(fig, title, max(320, 80 + 16 * len(rows)))
+
+
+def indicator_bars(table: pd.DataFrame, title: str = "") -> go.Figure:
+    """Normalised indicator scores (indicator, pillar, score) coloured by pillar."""
+    fig = go.Figure()
+    for i, (pillar, rows) in enumerate(table.groupby("pillar", sort=False)):
+        fig.add_trace(
+            go.Bar(
+                y=[_label(n) for n in rows["indicator"]],
+                x=rows["score"].fillna(0),
+                orientation="h",
+                name=_label(pillar),
+                marker_color=CATEGORICAL[i % len(CATEGORICAL)],
+                text=["no data" if np.isnan(v) else f"{round(v, 4):.1f}" for v in rows["score"]],
+                textposition="outside",
+            )
+        )
+    fig.update_xaxes(range=[0, 115], title={"text": "Score (0-100)"}, gridcolor="#e5e5e5")
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
+    fig.update_layout(legend={"orientation": "h", "y": -0.12})
+    return _layout(fig, title, 140 + 22 * len(table))
+
+
+def spread_box(table: pd.DataFrame, title: str = "") -> go.Figure:
+    """Box plots of each column's values (members x pillars), all points shown."""
+    fig = go.Figure()
+    for i, col in enumerate(table.columns):
+        fig.add_trace(
+            go.Box(
+                x=table[col].dropna(),
+                name=_label(col),
+                boxpoints="all",
+                jitter=0.4,
+                marker_color=CATEGORICAL[i % len(CATEGORICAL)],
+                orientation="h",
+            )
+        )
+    fig.update_xaxes(range=[0, 100], title={"text": "Score (0-100)"}, gridcolor="#e5e5e5")
+    fig.update_layout(showlegend=False)
+    return _layout(fig, title, 160 + 60 * len(table.columns))
+
+
+def gap_bars(table: pd.DataFrame, title: str = "") -> go.Figure:
+    """Progress towards each 2030 target (indicator, progress 0-100, band), coloured by band."""
+    rows = table.copy()
+    fig = go.Figure(
+        go.Bar(
+            y=[_label(n) for n in rows["indicator"]],
+            x=rows["progress"].fillna(0),
+            orientation="h",
+            marker_color=[BAND_COLOURS.get(str(b), NO_DATA) for b in rows["band"]],
+            text=[
+                f"{_label(b)}" if np.isnan(p) else f"{round(p, 4):.1f} ({_label(b)})"
+                for p, b in zip(rows["progress"], rows["band"], strict=True)
+            ],
+            textposition="outside",
+        )
+    )
+    fig.add_vline(x=100, line_dash="dot", line_color="#555555")
+    fig.update_xaxes(range=[0, 135], title={"text": "Progress to the 2030 target (%)"})
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
+    return _layout(fig, title, 140 + 26 * len(rows))
+
+
+_BUILDERS = {
+    "map": lambda spec: score_map(spec.data, spec.title, spec.option("highlight", "")),
+    "component_bars": lambda spec: component_bars(spec.data, spec.title),
+    "member_bars": lambda spec: member_bars(spec.data, spec.title),
+    "indicator_bars": lambda spec: indicator_bars(spec.data, spec.title),
+    "spread_box": lambda spec: spread_box(spec.data, spec.title),
+    "gap_bars": lambda spec: gap_bars(spec.data, spec.title),
+}
+
+
+def render(spec) -> go.Figure:
+    """The figure for a report FigureSpec."""
+    builder = _BUILDERS.get(spec.kind)
+    if builder is None:
+        raise ReadinessError(f"no chart builder for figure kind {spec.kind!r}")
+    return builder(spec)
+
+
+def figure_size(fig: go.Figure) -> tuple[int, int]:
+    """Width and height to export at: the layout's height, a page-wide width."""
+    height = int(fig.layout.height or 500)
+    return 900, min(max(height, 300), 1200)

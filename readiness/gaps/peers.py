@@ -1,0 +1,223 @@
+"""Peer finder: an economy's most similar economies, and which of them progressed fastest.
+
+Similarity is Gower's distance over the chosen features: a numeric feature contributes
+|a - b| / range (on the log scale where the catalogue logs it), a categorical one 0 when equal
+and 1 otherwise; the distance is the mean over features both economies have, and a candidate
+needs at least two thirds of the features. docs/GAPS.md has the method.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from readiness.errors import ReadinessError
+from readiness.gaps.analysis import GapInputs, gap_inputs, observed_cube
+from readiness.gaps.trends import DEFAULT_WINDOW, MIN_POINTS, slopes
+from readiness.index.selection import panel_from_long
+
+# Categorical features: name -> column of the country master.
+CATEGORICAL: dict[str, str] = {
+    "region": "itu_region",
+    "itu_region": "itu_region",
+    "wb_region": "wb_region",
+    "m49_region": "m49_region",
+    "m49_subregion": "m49_subregion",
+    "income_group": "income_group",
+    "ldc": "ldc",
+    "lldc": "lldc",
+    "sids": "sids",
+    "transition": "transition",
+}
+DEFAULT_FEATURES = ("gni_per_capita", "population", "urban_share", "region")
+DEFAULT_PEERS = 10
+MIN_SHARED = 2 / 3
+
+
+@dataclass(frozen=True)
+class Peers:
+    """The focus economy and its peers, one row each, nearest first (focus on top)."""
+
+    iso3: str
+    year: int
+    features: tuple[str, ...]
+    indicator: str
+    table: pd.DataFrame
+
+    def fastest(self, n: int = 3) -> pd.DataFrame:
+        """The `n` peers that progressed fastest on the indicator."""
+        peers = self.table[self.table["role"] == "peer"].dropna(subset=["progress_rank"])
+        return peers.sort_values("progress_rank").head(n)
+
+
+def feature_options(inputs: GapInputs | None = None) -> dict[str, str]:
+    """Every feature a user can choose: code -> label (numeric catalogue codes, then categories)."""
+    inputs = inputs or gap_inputs()
+    out = {i.code: i.name for i in inputs.snapshot.catalogue.indicators}
+    out.update({name: f"same {col.replace('_', ' ')}" for name, col in CATEGORICAL.items()})
+    return out
+
+
+def find_peers(
+    iso3: str,
+    features: Sequence[str] = DEFAULT_FEATURES,
+    indicator: str = "internet_use",
+    year: int | None = None,
+    n: int = DEFAULT_PEERS,
+    window: int = DEFAULT_WINDOW,
+    inputs: GapInputs | None = None,
+    candidates: Sequence[str] | None = None,
+) -> Peers:
+    """The `n` economies most similar to `iso3` on `features` at `year`, with their progress."""
+    inputs = inputs or gap_inputs()
+    snap = inputs.snapshot
+    units = inputs.units
+    code = iso3.strip().upper()
+    if code not in units:
+        raise ReadinessError(f"unknown economy '{iso3}'; use an ISO3 code such as KEN")
+    if n < 1:
+        raise ReadinessError("ask for at least one peer")
+    t = inputs.year_index(year)
+    ref_year = int(inputs.years[t])
+    features = tuple(dict.fromkeys(f.strip() for f in features if f.strip()))
+    if not features:
+        raise ReadinessError("choose at least one feature")
+    numeric = [f for f in features if f not in CATEGORICAL]
+    for f in numeric:
+        if f not in snap.catalogue.codes:
+            known = ", ".join([*DEFAULT_FEATURES, *sorted(CATEGORICAL)])
+            raise ReadinessError(
+                f"unknown feature '{f}'; use catalogue codes or categories such as {known}"
+            )
+    master = snap.countries.set_index("iso3").reindex(units)
+    focus = int(units.get_indexer(pd.Index([code]))[0])
+    raw_values = _numeric_features(inputs, numeric, ref_year)
+    dist, shared = gower(
+        raw_values,
+        [bool(snap.catalogue.get(f).transform.log) for f in numeric],
+        master[[CATEGORICAL[f] for f in features if f in CATEGORICAL]],
+        focus,
+    )
+    need = math.ceil(MIN_SHARED * len(features) - 1e-9)
+    ok = (shared >= need) & (units != code)
+    if candidates is not None:
+        ok &= units.isin([c.strip().upper() for c in candidates])
+    focus_shared = int(shared[focus])
+    if focus_shared < need:
+        raise ReadinessError(
+            f"{code} lacks data for too many of the features {', '.join(features)} in "
+            f"{ref_year}; choose other features"
+        )
+    order = np.argsort(np.where(ok, dist, np.inf), kind="stable")[: int(ok.sum())][:n]
+    rows = np.concatenate([[focus], order]).astype(int)
+
+    k = inputs.code_index(indicator) if _is_known(inputs, indicator) else None
+    if k is not None:
+        obs = inputs.observed[:, :, [k]]
+        value = inputs.values[t][:, k]
+        data_year = inputs.value_years[t][:, k]
+        direction = _direction(inputs, inputs.codes[k])
+        ind_code = inputs.codes[k]
+    else:
+        snap.catalogue.get(indicator)
+        obs = observed_cube(snap, [indicator], pd.DataFrame(index=units), inputs.years)
+        value, data_year = _select(inputs, indicator, ref_year)
+        direction = int(snap.catalogue.get(indicator).direction)
+        ind_code = indicator
+    pace, n_pts = slopes(obs, inputs.years, ref_year, window, MIN_POINTS)
+    pace, n_pts = pace[:, 0], n_pts[:, 0]
+
+    table = pd.DataFrame(
+        {
+            "role": ["focus"] + ["peer"] * (len(rows) - 1),
+            "iso3": units[rows].to_numpy(),
+            "name": [snap.name(c) for c in units[rows]],
+            "distance": dist[rows],
+            "features_shared": shared[rows].astype(int),
+        }
+    )
+    for j, f in enumerate(numeric):
+        table[f] = raw_values[rows, j]
+    for f in features:
+        if f in CATEGORICAL:
+            table[f] = master[CATEGORICAL[f]].to_numpy()[rows]
+    table["indicator"] = ind_code
+    table["value"] = value[rows]
+    table["data_year"] = pd.array(data_year[rows], dtype="Float64").round().astype("Int64")
+    table["trend"] = pace[rows]
+    table["trend_n"] = n_pts[rows]
+    progress = direction * table["trend"]
+    peer_rank = progress.where(table["role"] == "peer").rank(ascending=False, method="min")
+    table["progress_rank"] = peer_rank.astype("Int64")
+    faster = pd.array(progress > progress.iloc[0], dtype="boolean")
+    faster[progress.isna().to_numpy() | bool(np.isnan(progress.iloc[0]))] = pd.NA
+    faster[0] = pd.NA
+    table["faster_than_focus"] = faster
+    return Peers(code, ref_year, features, ind_code, table)
+
+
+def gower(
+    numeric: np.ndarray,
+    logs: Sequence[bool],
+    categorical: pd.DataFrame,
+    focus: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Gower distance of every unit to unit `focus`, and how many features each pair shares.
+
+    `numeric` is units x features (NaN missing; logged where `logs` says, values <= 0 then
+    missing); ranges are taken over all units with data. `categorical` holds one column per
+    categorical feature (missing stays missing).
+    """
+    parts: list[np.ndarray] = []
+    x = np.array(numeric, dtype=float)
+    for j, log in enumerate(logs):
+        if log:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                x[:, j] = np.where(x[:, j] > 0, np.log(x[:, j]), np.nan)
+    if x.shape[1]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a feature nobody has
+            span = np.nanmax(x, axis=0) - np.nanmin(x, axis=0)
+        span = np.where(span > 0, span, np.nan)
+        parts += list((np.abs(x - x[focus]) / span).T)
+    for col in categorical.columns:
+        c = categorical[col]
+        missing = c.isna().to_numpy() | bool(pd.isna(c.iloc[focus]))
+        differs = c.astype(str).to_numpy() != str(c.iloc[focus])
+        parts.append(np.where(missing, np.nan, differs.astype(float)))
+    d = np.vstack(parts) if parts else np.full((1, len(categorical)), np.nan)
+    have = ~np.isnan(d)
+    shared = have.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dist = np.where(shared > 0, np.where(have, d, 0.0).sum(axis=0) / shared, np.nan)
+    return dist, shared
+
+
+def _numeric_features(inputs: GapInputs, codes: Sequence[str], year: int) -> np.ndarray:
+    if not codes:
+        return np.empty((len(inputs.units), 0))
+    out = np.column_stack([_select(inputs, c, year)[0] for c in codes])
+    return np.asarray(out, dtype=float)
+
+
+def _select(inputs: GapInputs, code: str, year: int) -> tuple[np.ndarray, np.ndarray]:
+    """Most recent value within the catalogue window ending at `year`, and its data year."""
+    snap = inputs.snapshot
+    units = pd.DataFrame(index=inputs.units)
+    panel = panel_from_long(snap.values, units, [code], int(inputs.years[-1]))
+    vals, yrs, _ = panel.select(year, np.array([snap.catalogue.get(code).window], dtype=float))
+    return vals[:, 0], yrs[:, 0]
+
+
+def _is_known(inputs: GapInputs, code: str) -> bool:
+    return any(c.lower() == code.lower() for c in inputs.codes)
+
+
+def _direction(inputs: GapInputs, code: str) -> int:
+    node = inputs.framework.by_code.get(code)
+    return int(node.direction) if node is not None and node.level == 1 else 1

@@ -1,0 +1,1 @@
+"""Index engine: framework, method, treatment, normalisation, aggregation; imports data."""

@@ -1,0 +1,1 @@
+"""Reports: report model, Word/PDF/PowerPoint writers, offline charts; imports lower layers."""

@@ -1,0 +1,228 @@
+"""PDF writer (fpdf2) with the DejaVu Sans Unicode font; text goes in plain cells, never markup.
+
+DejaVu Sans covers Latin, Greek, Cyrillic, Armenian, Georgian and basic Arabic and Hebrew
+letters (Arabic without joining). A character it lacks (CJK, for example) is replaced by "?"
+rather than dropped silently; docs/REPORTS.md says so. Without DejaVu (fonts-dejavu-core), the
+writer falls back to the core Helvetica font and latin-1 text.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Mapping
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from readiness.reports.model import Report, Table
+from readiness.reports.writers import image_key
+from readiness.uploads.safe import pdf_text
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
+FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
+FAMILY = "DejaVu"
+PAGE_WIDTH_MM = 180  # A4 minus 15 mm margins
+
+
+@functools.cache
+def _cmap() -> frozenset[int] | None:
+    if not FONT_REGULAR.exists():
+        return None
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(str(FONT_REGULAR), lazy=True).getBestCmap())
+
+
+def pdf_label(value: object) -> str:
+    """Text safe for a plain cell in our font: controls removed, missing glyphs shown as '?'."""
+    text = pdf_text(value)
+    cmap = _cmap()
+    if cmap is None:
+        return text.encode("latin-1", errors="replace").decode("latin-1")
+    return "".join(ch if (ord(ch) in cmap or ch in "\n\t") else "?" for ch in text)
+
+
+class _PDF(FPDF):
+    footer_text = ""
+    family = "Helvetica"
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(self.family, size=7)
+        self.set_text_color(110)
+        self.cell(0, 5, f"{self.footer_text} | page {self.page_no()}", align="C")
+        self.set_text_color(0)
+
+
+def write_pdf(report: Report, images: Mapping[str, bytes]) -> bytes:
+    """The report as PDF bytes (A4 portrait)."""
+    pdf = _PDF(orientation="portrait", unit="mm", format="A4")
+    if FONT_REGULAR.exists() and FONT_BOLD.exists():
+        pdf.add_font(FAMILY, "", str(FONT_REGULAR))
+        pdf.add_font(FAMILY, "B", str(FONT_BOLD))
+        pdf.family = FAMILY
+    pdf.footer_text = pdf_label(f"{report.title} - {report.year}")
+    pdf.set_title(pdf_label(report.title))
+    pdf.set_subject(pdf_label(report.subtitle))
+    pdf.set_creator("IoT and SSCC readiness dashboard")
+    pdf.set_margins(15, 15, 15)
+    pdf.set_auto_page_break(True, margin=16)
+    pdf.add_page()
+    f = pdf.family
+
+    pdf.set_font(f, "B", 18)
+    pdf.multi_cell(0, 9, pdf_label(report.title), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(f, "", 11)
+    pdf.multi_cell(0, 6, pdf_label(report.subtitle), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(3)
+    _heading(pdf, "Key figures", 2)
+    rows = [["Key figure", "Value", "Note"]] + [
+        [pdf_label(k.label), pdf_label(k.value), pdf_label(k.note)] for k in report.key_figures
+    ]
+    _grid(pdf, rows, (60, 50, 70), 9)
+    for section in report.sections:
+        # Keep a heading with what follows: a chart when the section opens with one.
+        first = next(
+            (images.get(image_key(section.key, spec.key)) for spec in section.figures), None
+        )
+        starts_with_chart = first is not None and not section.paragraphs and not section.bullets
+        _heading(pdf, section.title, 1, _image_size(first)[1] + 12 if starts_with_chart else 40)
+        pdf.set_font(f, "", 10)
+        for text in section.paragraphs:
+            pdf.multi_cell(0, 5, pdf_label(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.ln(1)
+        for text in section.bullets:
+            pdf.multi_cell(0, 5, pdf_label("\u2022 " + text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        for spec in section.figures:
+            png = images.get(image_key(section.key, spec.key))
+            if png is None:
+                continue
+            _image(pdf, png)
+            pdf.set_font(f, "", 8)
+            pdf.multi_cell(
+                0,
+                4,
+                pdf_label(f"{spec.title}. {spec.caption}"),
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+            )
+            pdf.ln(2)
+        for table in section.tables:
+            _table(pdf, table)
+    _heading(pdf, "Sources, licences and citations", 1)
+    pdf.set_font(f, "", 9)
+    for note in report.notes:
+        pdf.multi_cell(0, 4.5, pdf_label(note), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(1)
+    for c in report.citations:
+        text = f"\u2022 {c.title} ({c.producer}; licence: {c.licence}). {c.citation}"
+        if c.url:
+            text += f" {c.url}"
+        pdf.multi_cell(0, 4.5, pdf_label(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(0.5)
+    return bytes(pdf.output())
+
+
+def _heading(pdf: _PDF, text: str, level: int, keep: float = 40) -> None:
+    """A heading; a new page first unless `keep` mm fit below it."""
+    if pdf.get_y() + keep > pdf.h - 20:
+        pdf.add_page()
+    pdf.ln(3)
+    pdf.set_font(pdf.family, "B", 14 if level == 1 else 11)
+    pdf.multi_cell(0, 7, pdf_label(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(pdf.family, "", 10)
+
+
+def _image_size(png: bytes | None) -> tuple[float, float]:
+    """Width and height in mm of a chart on the page: full width, at most 200 mm high."""
+    from PIL import Image
+
+    if png is None:
+        return 0.0, 0.0
+    with Image.open(io.BytesIO(png)) as im:
+        w, h = im.size
+    width: float = PAGE_WIDTH_MM
+    height = width * h / w
+    if height > 200:
+        height = 200
+        width = height * w / h
+    return width, height
+
+
+def _image(pdf: _PDF, png: bytes) -> None:
+    width, height = _image_size(png)
+    if pdf.get_y() + height > pdf.h - 20:
+        pdf.add_page()
+    pdf.image(io.BytesIO(png), x=pdf.l_margin, w=width, h=height)
+
+
+def _table(pdf: _PDF, table: Table) -> None:
+    frame = table.frame
+    _heading(pdf, table.title, 2)
+    if frame.empty:
+        pdf.multi_cell(0, 5, "None.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        return
+    rows = [[pdf_label(c) for c in frame.columns]] + [
+        [pdf_label("" if v is None else v) for v in row] for row in frame.itertuples(index=False)
+    ]
+    size, widths = _layout(rows)
+    _grid(pdf, rows, widths, size)
+    if table.note:
+        pdf.multi_cell(0, 4, pdf_label(table.note), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+# Millimetres per character per point of font size: DejaVu Sans Bold averages about 0.62 em.
+_CHAR_MM = 0.24
+_PAD_MM = 3.0
+
+
+def _layout(rows: list[list[str]]) -> tuple[float, tuple[float, ...]]:
+    """The largest font size (9 down to 5.5 pt) at which no word has to be split, and widths.
+
+    Each column gets at least its longest word; the rest of the page goes to columns in
+    proportion to how much longer their longest cell is (so numbers stay on one line).
+    """
+    n = len(rows[0])
+    word = [max((len(w) for r in rows for w in r[j].split()), default=2) for j in range(n)]
+    word = [max(2, w) for w in word]
+    body = rows[1:] or rows
+    full = [min(45, max(word[j], *(len(r[j]) for r in body))) for j in range(n)]
+    size, mins, wants = 9.0, [0.0] * n, [0.0] * n
+    for size in (9.0, 8.0, 7.0, 6.5, 6.0, 5.5):
+        char = _CHAR_MM * size
+        mins = [w * char + _PAD_MM for w in word]
+        wants = [f * char + _PAD_MM for f in full]
+        if sum(mins) <= PAGE_WIDTH_MM:
+            break
+    extra = PAGE_WIDTH_MM - sum(mins)
+    spare = [w - m for w, m in zip(wants, mins, strict=True)]
+    if sum(wants) <= PAGE_WIDTH_MM:
+        widths = [w * PAGE_WIDTH_MM / sum(wants) for w in wants]
+    elif extra > 0 and sum(spare) > 0:
+        widths = [m + s * extra / sum(spare) for m, s in zip(mins, spare, strict=True)]
+    else:
+        widths = [m * PAGE_WIDTH_MM / sum(mins) for m in mins]
+    return size, tuple(widths)
+
+
+def _grid(pdf: _PDF, rows: list[list[str]], widths: tuple[float, ...], size: float) -> None:
+    pdf.set_font(pdf.family, "", size)
+    with pdf.table(
+        col_widths=widths,
+        width=sum(widths),
+        align="LEFT",
+        text_align="LEFT",
+        line_height=size * 0.5,
+        first_row_as_headings=True,
+        markdown=False,
+        padding=0.8,
+    ) as grid:
+        for values in rows:
+            row = grid.row()
+            for v in values:
+                row.cell(v)
+    pdf.set_font(pdf.family, "", 10)
+    pdf.ln(2)

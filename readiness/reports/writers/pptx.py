@@ -1,0 +1,163 @@
+"""PowerPoint (.pptx) workshop deck: title, key figures, map, bars, gaps, highlights, sources.
+
+Every slide carries speaker notes with the key figures, so a presenter has the numbers at hand.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+from pptx import Presentation
+from pptx.util import Emu, Inches, Pt
+
+from readiness.reports.model import FigureSpec, Report, Table
+from readiness.reports.writers import image_key
+from readiness.uploads.safe import office_text
+
+WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+MAX_TABLE_ROWS = 12
+# Slides in deck order: ("figure", section key, figure key) or ("table", section key, index).
+DECK: tuple[tuple[str, str, str | int], ...] = (
+    ("figure", "map", "map"),
+    ("table", "scores", 0),
+    ("figure", "comparison", "components"),
+    ("figure", "members", "members"),
+    ("table", "members", 0),
+    ("figure", "spread", "spread"),
+    ("figure", "gaps", "gaps"),
+    ("table", "gaps", 0),
+    ("table", "priorities", 0),
+    ("figure", "strengths", "indicators"),
+    ("table", "strengths", 0),
+    ("table", "strengths", 1),
+)
+
+
+def write_pptx(report: Report, images: Mapping[str, bytes]) -> bytes:
+    """The workshop deck as .pptx bytes (16:9)."""
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = WIDTH, HEIGHT
+    prs.core_properties.title = office_text(report.title)
+    prs.core_properties.subject = office_text(report.subtitle)
+    key_notes = _key_notes(report)
+
+    slide = prs.slides.add_slide(prs.slide_layouts[0])
+    slide.shapes.title.text = office_text(report.title)
+    slide.placeholders[1].text = office_text(report.subtitle)
+    _notes(slide, [report.title, report.subtitle, *key_notes])
+
+    slide = _titled(prs, "Key figures")
+    _bullets(slide, [f"{k.label}: {k.value}" + (f" ({k.note})" if k.note else "")
+                     for k in report.key_figures])  # fmt: skip
+    _notes(slide, key_notes)
+
+    sections = {s.key: s for s in report.sections}
+    for what, section_key, ref in DECK:
+        section = sections.get(section_key)
+        if section is None:
+            continue
+        if what == "table":
+            if isinstance(ref, int) and ref < len(section.tables):
+                _table_slide(prs, section.tables[ref], key_notes)
+            continue
+        spec = next((f for f in section.figures if f.key == ref), None)
+        png = images.get(image_key(section_key, str(ref)))
+        if spec is not None and png is not None:
+            _figure_slide(prs, spec, png, [*key_notes, f"Chart: {spec.title}. {spec.caption}"])
+
+    slide = _titled(prs, "Highlights")
+    _bullets(slide, list(report.highlights))
+    _notes(slide, list(report.highlights))
+
+    slide = _titled(prs, "Sources, licences and citations")
+    lines = [f"{c.title} ({c.licence}). {c.citation}" for c in report.citations]
+    _bullets(slide, lines, size=11)
+    _notes(slide, [*key_notes, *lines])
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    return buffer.getvalue()
+
+
+def _key_notes(report: Report) -> list[str]:
+    return [
+        f"{k.label}: {k.value}" + (f" ({k.note})" if k.note else "") for k in report.key_figures
+    ]
+
+
+def _titled(prs, title: str):
+    slide = prs.slides.add_slide(prs.slide_layouts[5])  # title only
+    slide.shapes.title.text = office_text(title)
+    slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(30)
+    return slide
+
+
+def _bullets(slide, lines: Iterable[str], size: int = 18) -> None:
+    box = slide.shapes.add_textbox(Inches(0.7), Inches(1.6), Inches(12), Inches(5.5))
+    frame = box.text_frame
+    frame.word_wrap = True
+    for k, line in enumerate(lines):
+        p = frame.paragraphs[0] if k == 0 else frame.add_paragraph()
+        p.text = office_text("\u2022 " + line)
+        p.font.size = Pt(size)
+
+
+def _notes(slide, lines: Iterable[str]) -> None:
+    slide.notes_slide.notes_text_frame.text = office_text("\n".join(lines))
+
+
+def _figure_slide(prs, spec: FigureSpec, png: bytes, notes: list[str]) -> None:
+    from PIL import Image
+
+    slide = _titled(prs, spec.title)
+    with Image.open(io.BytesIO(png)) as im:
+        w, h = im.size
+    max_w, max_h = Inches(12.3), Inches(5.6)
+    scale = min(max_w / w, max_h / h)
+    width, height = Emu(int(w * scale)), Emu(int(h * scale))
+    left = Emu(int((WIDTH - width) / 2))
+    slide.shapes.add_picture(io.BytesIO(png), left, Inches(1.5), width=width, height=height)
+    cap = slide.shapes.add_textbox(Inches(0.6), Inches(7.05), Inches(12), Inches(0.4))
+    cap.text_frame.text = office_text(spec.caption)
+    cap.text_frame.paragraphs[0].font.size = Pt(10)
+    _notes(slide, notes)
+
+
+def _table_slide(prs, table: Table, notes: list[str]) -> None:
+    frame = table.frame
+    if frame.empty:
+        return
+    for start in range(0, len(frame), MAX_TABLE_ROWS):
+        part = frame.iloc[start : start + MAX_TABLE_ROWS]
+        title = table.title + (" (continued)" if start else "")
+        slide = _titled(prs, title)
+        _add_table(slide, part)
+        _notes(slide, [*notes, *_rows_as_text(part)])
+
+
+def _add_table(slide, frame: pd.DataFrame) -> None:
+    rows, cols = len(frame) + 1, len(frame.columns)
+    shape = slide.shapes.add_table(
+        rows, cols, Inches(0.5), Inches(1.5), Inches(12.3), Inches(0.4) * rows
+    )
+    grid = shape.table
+    size = Pt(12 if cols <= 5 else 10 if cols <= 8 else 8)
+    for j, name in enumerate(frame.columns):
+        _cell(grid.cell(0, j), name, size)
+    for i, row in enumerate(frame.itertuples(index=False), start=1):
+        for j, value in enumerate(row):
+            _cell(grid.cell(i, j), value, size)
+
+
+def _cell(cell, value: object, size) -> None:
+    cell.text = office_text("" if value is None else value)
+    for p in cell.text_frame.paragraphs:
+        p.font.size = size
+
+
+def _rows_as_text(frame: pd.DataFrame) -> list[str]:
+    return [
+        "; ".join(f"{c}: {v}" for c, v in zip(frame.columns, row, strict=True) if str(v))
+        for row in frame.itertuples(index=False)
+    ]

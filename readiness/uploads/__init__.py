@@ -1,0 +1,1 @@
+"""Uploads: read and check user files, overlays, scenarios, safe output; imports data, index."""

@@ -1,0 +1,158 @@
+"""AppTest: the world map page shows what readiness computes, for any measure, year and group."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from readiness.figures.views import select_values
+from readiness.index.engine import score_snapshot
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+TIMEOUT = 120  # a slow 2-core CI runner computes the first index from cold
+
+
+def open_app(page: str | None = None, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def figure(at: AppTest, n: int = 0) -> dict:
+    return json.loads(at.get("plotly_chart")[n].proto.spec)
+
+
+def array(values: object) -> np.ndarray:
+    """A Plotly trace array, plain or typed (base64 `bdata`)."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+    return np.asarray(values)
+
+
+def traces(spec: dict) -> dict[str, dict]:
+    return {t.get("name"): t for t in spec["data"]}
+
+
+def test_default_map_shows_the_index_of_the_latest_year(snapshot):
+    at = open_app()
+    result = score_snapshot()
+    scored = result.index.dropna()
+    assert at.caption[1].value.startswith(f"{len(scored)} of {len(snapshot.countries)} economies")
+    data = traces(figure(at))
+    values = data["Value"]
+    shown = pd.Series(array(values["z"]), index=values["locations"])
+    pd.testing.assert_series_equal(
+        shown.sort_index(), scored.sort_index(), check_names=False, check_index_type=False
+    )
+    # Economies without a score are drawn as "no data", never as a low value.
+    assert set(data["No data"]["locations"]) == set(snapshot.countries["iso3"]) - set(scored.index)
+    assert "ABW" in data["No data"]["locations"]
+    assert len(values["locations"]) + len(data["No data"]["locations"]) >= 180
+    config = json.loads(at.get("plotly_chart")[0].proto.config)
+    assert config["topojsonURL"] == "app/static/topojson/"
+    assert figure(at)["layout"]["geo"]["resolution"] == 50
+
+
+def test_table_tab_matches_the_engine_for_a_chosen_economy():
+    at = open_app()
+    table = at.dataframe[0].value.set_index("ISO3")
+    result = score_snapshot()
+    assert table.loc["KEN", "Value"] == pytest.approx(result.index["KEN"])
+    assert table.loc["KEN", "Rank"] == result.rank["KEN"]
+    assert table.loc["KEN", "Economy"] == "Kenya"
+
+
+def test_an_indicator_for_an_earlier_year(snapshot):
+    at = open_app()
+    at.selectbox(key="_w_map_indicator").set_value("internet_use").run()
+    at.select_slider(key="_w_map_year").set_value(2020).run()
+    assert not at.exception
+    expected = select_values(snapshot.values, "internet_use", 2020, 5).set_index("iso3")
+    table = at.dataframe[0].value.set_index("ISO3")
+    assert table["Value"].notna().sum() == len(expected)
+    assert table.loc["KEN", "Value"] == pytest.approx(expected.loc["KEN", "value"])
+    assert table.loc["KEN", "Data year"] == expected.loc["KEN", "year"]
+    assert at.query_params["indicator"] == "internet_use"
+    assert at.query_params["year"] == "2020"
+
+
+def test_price_baskets_reverse_the_colour_scale():
+    at = open_app(indicator="price_mobile_5gb")
+    assert figure(at)["layout"]["coloraxis"]["reversescale"] is True
+
+
+def test_group_highlight_and_filter(snapshot):
+    at = open_app(group="LDC")
+    ldc = set(snapshot.countries.loc[snapshot.countries["ldc"], "iso3"])
+    values = traces(figure(at))["Value"]
+    widths = dict(zip(values["locations"], array(values["marker"]["line"]["width"]), strict=True))
+    assert {c for c, w in widths.items() if w > 1} == ldc & set(widths)
+    assert any("bold black outline" in c.value for c in at.caption)
+    at.radio(key="map_group_mode").set_value("filter").run()
+    data = traces(figure(at))
+    assert set(data["Value"]["locations"]) <= ldc
+    assert "KEN" not in data["Value"]["locations"]  # Kenya is not an LDC
+    assert "KEN" in data["Outside the group"]["locations"]
+
+
+def test_small_island_states_have_markers(snapshot):
+    at = open_app()
+    data = traces(figure(at))
+    n_markers = len(array(data["Small states"]["lon"])) + len(
+        array(data["Small states: No data"]["lon"])
+    )
+    points = pd.read_csv(snapshot.data_dir / "geo" / "points.csv")
+    assert n_markers == len(points)
+
+
+def test_opening_a_profile_from_the_map():
+    at = open_app()
+    at.selectbox(key="_w_map_economy").set_value("NPL")
+    at.button(key="map_open").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Country profile"
+    assert at.header[0].value == "Nepal"
+    assert at.query_params["economy"] == "NPL"
+
+
+def test_pages_follow_the_session_overlay(snapshot):
+    """A session's uploaded data (overlay) replaces the snapshot in every cached computation."""
+    from dataclasses import replace
+
+    values = snapshot.values.copy()
+    hit = (
+        (values["iso3"] == "KEN")
+        & (values["indicator"] == "internet_use")
+        & (values["year"] == 2024)
+    )
+    assert hit.sum() == 1
+    values.loc[hit, "value"] = 99.0
+    overlay = replace(snapshot, values=values)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["overlay_snapshot"] = overlay
+    at.session_state["overlay_token"] = "test-overlay-1"
+    at.query_params["indicator"] = "internet_use"
+    at.query_params["economy"] = "KEN"
+    at.run()
+    assert not at.exception
+    table = at.dataframe[0].value.set_index("ISO3")
+    assert table.loc["KEN", "Value"] == 99.0
+    at.switch_page("app_pages/profile.py").run()
+    overlaid = score_snapshot(snapshot=overlay).index["KEN"]
+    assert overlaid != pytest.approx(score_snapshot(snapshot=snapshot).index["KEN"])
+    index_score = next(m.value for m in at.metric if m.label == "Index score")
+    assert index_score == f"{overlaid:.1f}"
+    # Another session without the overlay still sees the committed data.
+    plain = open_app(indicator="internet_use")
+    assert plain.dataframe[0].value.set_index("ISO3").loc["KEN", "Value"] != 99.0

@@ -1,0 +1,94 @@
+"""AppTest: the country profile shows the engine's scores, ranks, gaps, peers and data gaps."""
+
+from __future__ import annotations
+
+import pytest
+
+from readiness.gaps.analysis import economy_gaps, gap_inputs
+from readiness.gaps.datagaps import economy_status
+from readiness.gaps.peers import find_peers
+from readiness.index.engine import score_snapshot
+from tests.app.test_app_map import open_app
+
+PROFILE = "app_pages/profile.py"
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_a_shared_link_opens_the_economy_with_the_engine_numbers():
+    at = open_app(PROFILE, economy="KEN")
+    result = score_snapshot()
+    shown = metrics(at)
+    assert at.header[0].value == "Kenya"
+    assert shown["Index score"] == f"{result.index['KEN']:.1f}"
+    assert shown["Rank"] == f"{result.rank['KEN']} of {result.index.notna().sum()}"
+    assert shown["Tier"] == result.tiers["KEN"]
+    for pillar in result.framework.pillars:
+        name = result.framework.by_code[pillar].name
+        assert shown[name] == f"{result.scores.loc['KEN', pillar]:.1f}"
+    assert at.query_params["economy"] == "KEN"
+
+
+def test_the_indicator_table_has_values_targets_and_bands():
+    at = open_app(PROFILE, economy="KEN")
+    result = score_snapshot()
+    table = next(d.value for d in at.dataframe if "Normalised score" in d.value.columns).set_index(
+        "Code"
+    )
+    assert list(table.index) == list(result.framework.indicators)
+    for code in result.framework.indicators:
+        assert table.loc[code, "Value"] == pytest.approx(result.raw.loc["KEN", code], nan_ok=True)
+        assert table.loc[code, "Normalised score"] == pytest.approx(
+            result.normalised.loc["KEN", code], nan_ok=True
+        )
+    gaps = economy_gaps(gap_inputs(), None, ["KEN"], codes=["internet_use"]).iloc[0]
+    assert table.loc["internet_use", "Gap to target"] == pytest.approx(gaps["gap"])
+    assert table.loc["internet_use", "Band"] == gaps["band"]
+
+
+def test_changing_the_year_and_economy():
+    at = open_app(PROFILE, economy="KEN")
+    at.select_slider(key="_w_profile_year").set_value(2020).run()
+    at.selectbox(key="_w_profile_economy").set_value("GHA").run()
+    assert not at.exception
+    result = score_snapshot(2020)
+    assert at.header[0].value == "Ghana"
+    assert metrics(at)["Index score"] == f"{result.index['GHA']:.1f}"
+    assert at.query_params["year"] == "2020"
+    assert at.query_params["economy"] == "GHA"
+
+
+def test_an_economy_without_a_score_says_so():
+    at = open_app(PROFILE, economy="ABW")
+    assert score_snapshot().index.isna()["ABW"]
+    assert any("Not scored" in w.value for w in at.warning)
+    assert "Index score" not in metrics(at)
+
+
+def test_peers_and_data_gaps_come_from_the_gap_modules():
+    at = open_app(PROFILE, economy="NPL")
+    inputs = gap_inputs()
+    peers = find_peers("NPL", inputs=inputs)
+    shown = next(d.value for d in at.dataframe if "Distance (Gower)" in d.value.columns)
+    assert shown["ISO3"].tolist() == peers.table["iso3"].tolist()
+    status = economy_status(inputs, [score_snapshot().year], ["NPL"])
+    shown_metrics = metrics(at)
+    assert shown_metrics["Carried forward"] == str((status["status"] == "carried forward").sum())
+    assert shown_metrics["Missing"] == str((status["status"] == "missing").sum())
+
+
+def test_compare_with_peers_sets_the_shared_peers():
+    at = open_app(PROFILE, economy="NPL")
+    at.button(key="profile_compare").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Compare"
+    peers = at.query_params["peers"].split(",")
+    assert peers[0] == "NPL" and len(peers) == 6
+
+
+def test_the_report_download_is_offered_for_the_economy():
+    at = open_app(PROFILE, economy="NPL")
+    assert at.selectbox(key="profile_report_format").options
+    assert at.button(key="profile_report_prepare").label == "Prepare report"

@@ -1,0 +1,114 @@
+"""The gaps, peers, datagaps and targets commands, run as a user would."""
+
+from __future__ import annotations
+
+import io
+from typing import NamedTuple
+
+import pandas as pd
+import pytest
+
+from readiness.commands.cli import main
+from readiness.gaps.analysis import gap_inputs, gap_table
+
+
+class CliResult(NamedTuple):
+    code: int
+    out: str
+    err: str
+
+
+def _csv(text: str) -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(text))
+
+
+@pytest.fixture
+def run(capsys):
+    """The same commands in this process (the snapshot is already loaded): fast."""
+
+    def call(*args: str) -> CliResult:
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return call
+
+
+def test_gaps_for_ldcs(cli, snapshot):
+    res = cli("gaps", "--group", "LDC", "--year", "2023", "--format", "csv")
+    assert res.code == 0, res.err
+    table = _csv(res.out)
+    inputs = gap_inputs(snapshot)
+    assert list(table["code"]) == list(inputs.codes)  # indicators, pillars, then the index
+    assert {"weighted", "simple", "coverage", "target", "gap", "band", "trend", "reach_year",
+            "outlook", "required_pace"} <= set(table.columns)  # fmt: skip
+    row = table.set_index("code").loc["internet_use"]
+    ours = gap_table(inputs, ["LDC"], [2023]).set_index("code").loc["internet_use"]
+    assert row["weighted"] == pytest.approx(ours["weighted"], abs=1e-4)
+    assert row["coverage"] == ours["coverage"] and row["band"] == ours["band"]
+    assert row["outlook"] == ours["outlook"] and row["reach_year"] == ours["reach_year"]
+
+
+def test_gaps_for_a_user_defined_group(run):
+    res = run("gaps", "--group", "MYDEV", "--members", "KEN,UGA,TZA", "--format", "csv")
+    assert res.code == 0, res.err
+    table = _csv(res.out)
+    assert set(table["group"]) == {"MYDEV"} and set(table["coverage"]) <= {
+        "0/3",
+        "1/3",
+        "2/3",
+        "3/3",
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("gaps", "--group", "LDCs"), "unknown group 'LDCs'; did you mean LDC"),
+        (("gaps", "--group", "LDC", "--year", "1990"), "choose a year from"),
+        (("peers", "--country", "ZZZ"), "unknown economy 'ZZZ'"),
+        (("gaps", "--group", "X", "--members", "KEN,QQQ"), "unknown economy code(s) ['QQQ']"),
+    ],
+)
+def test_unknown_groups_and_economies_are_one_line_and_exit_2(run, args, message):
+    res = run(*args)
+    assert res.code == 2
+    assert message in res.err and len(res.err.strip().splitlines()) == 1
+    assert res.out == ""
+
+
+def test_peers_command(run):
+    res = run(
+        "peers", "--country", "KEN", "--features", "gni_per_capita,region", "--n", "5",
+        "--year", "2023", "--format", "csv",
+    )  # fmt: skip
+    assert res.code == 0, res.err
+    table = _csv(res.out)
+    assert len(table) == 6 and table.loc[0, "iso3"] == "KEN"
+    assert {"distance", "gni_per_capita", "region", "trend", "progress_rank"} <= set(table.columns)
+
+
+def test_datagaps_and_targets_commands(run):
+    res = run("datagaps", "--group", "SIDS", "--year", "2023", "--format", "csv")
+    assert res.code == 0, res.err
+    table = _csv(res.out)
+    assert (table["N"] == 48).all() and len(table) == 17
+    res = run("targets", "--format", "csv")
+    assert res.code == 0 and "internet_use" in res.out and "Broadband Commission" in res.out
+
+
+def test_an_unknown_group_from_a_fresh_process(cli):
+    res = cli("gaps", "--group", "NOPE", "--format", "csv")
+    assert res.code == 2 and res.out == ""
+    assert res.err.strip().splitlines() == [res.err.strip()] and "unknown group 'NOPE'" in res.err
+
+
+def test_gaps_for_one_economy(run, snapshot):
+    res = run("gaps", "--country", "ken", "--year", "2023", "--format", "csv")
+    assert res.code == 0, res.err
+    table = _csv(res.out).set_index("code")
+    assert list(table.index) == [t.indicator for t in gap_inputs(snapshot).targets.targets]
+    v = snapshot.values
+    ken = v[(v["iso3"] == "KEN") & (v["indicator"] == "coverage_4g") & (v["year"] == 2023)]
+    assert table.loc["coverage_4g", "value"] == pytest.approx(ken["value"].iloc[0])
+    assert run("gaps", "--country", "XXX").code == 2

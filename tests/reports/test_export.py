@@ -1,0 +1,136 @@
+"""Offline chart export: PNGs from kaleido with Debian chromium and the local topojson."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+from PIL import Image
+
+from readiness.errors import ReadinessError
+from readiness.reports import export
+
+pytestmark = pytest.mark.skipif(
+    not Path("/usr/bin/chromium").exists() and shutil.which("chromium") is None,
+    reason="chart images need Debian chromium (make browser)",
+)
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=float)
+
+
+def test_topojson_url_points_at_the_local_files():
+    url = export.topojson_url()
+    assert url.startswith("file://") and url.endswith("/")
+    assert (export.TOPOJSON_DIR / "world_50m.json").exists()
+
+
+def test_a_map_is_drawn_offline_at_the_requested_size():
+    fig = go.Figure(
+        go.Choropleth(
+            locations=["KEN", "TZA", "UGA"],
+            z=[10, 50, 90],
+            locationmode="ISO-3",
+            colorscale=[[0, "#ff0000"], [1, "#0000ff"]],
+            showscale=False,
+        )
+    )
+    fig.update_geos(resolution=50, fitbounds="locations", visible=False)
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0})
+    png = export.figure_png(fig, width=400, height=300, scale=1)
+    assert png.startswith(b"\x89PNG")
+    pixels = _pixels(png)
+    assert pixels.shape == (300, 400, 3)
+    # Without the topojson only the background would be drawn: the countries' fills must show.
+    red = (pixels[..., 0] > 200) & (pixels[..., 1] < 80) & (pixels[..., 2] < 80)
+    blue = (pixels[..., 2] > 200) & (pixels[..., 0] < 80) & (pixels[..., 1] < 80)
+    assert red.mean() > 0.01 and blue.mean() > 0.005
+
+
+def test_scale_multiplies_the_pixels():
+    fig = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]))
+    assert _pixels(export.figure_png(fig, 200, 100, scale=2)).shape == (200, 400, 3)
+
+
+def test_the_image_server_renders_identical_figures_once(monkeypatch):
+    rendered = []
+    real = export._render
+
+    def counting(jobs):
+        rendered.extend(jobs)
+        return real(jobs)
+
+    monkeypatch.setattr(export, "_render", counting)
+    fig = go.Figure(go.Bar(x=["a", "b"], y=[3, 1]))
+    with export.image_server():
+        renderer = export._renderer
+        first = export.figure_png(fig, 300, 200, 1)
+        with export.image_server():  # nested: the same server and cache
+            assert export._renderer is renderer
+            second = export.figure_png(fig, 300, 200, 1)
+        other = export.figure_png(go.Figure(go.Bar(x=["a", "b"], y=[1, 3])), 300, 200, 1)
+    assert len(rendered) == 2
+    assert first == second and other != first
+    assert export._cache is None and export._renderer is None  # closed with the outer block
+    assert not renderer._thread.is_alive()
+
+
+def test_a_batch_renders_side_by_side_in_order():
+    figs = [
+        go.Figure(go.Bar(x=["a", "b"], y=[v, v], marker_color=c), {"margin": {"t": 10, "b": 10}})
+        for v, c in ((1, "#ff0000"), (2, "#00ff00"), (3, "#0000ff"))
+    ]
+    with export.image_server(tabs=2):
+        pngs = export.figure_pngs([(f, 300, 300) for f in figs], scale=1)
+    for png, channel in zip(pngs, (0, 1, 2), strict=True):
+        pixels = _pixels(png).reshape(-1, 3)
+        spread = pixels.max(axis=1) - pixels.min(axis=1)
+        coloured = pixels[spread > 120]  # the bar, not the white page or grey text
+        assert len(coloured) > 300
+        assert np.bincount(coloured.argmax(axis=1), minlength=3).argmax() == channel
+
+
+def test_a_missing_browser_path_is_a_readiness_error(monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chrome")
+    with pytest.raises(ReadinessError, match="BROWSER_PATH points to /nonexistent/chrome"):
+        export.figure_png(go.Figure(go.Bar(x=[1], y=[1])))
+
+
+def test_no_browser_at_all_says_how_to_install_one(monkeypatch):
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    monkeypatch.setattr(export, "CHROMIUM_CANDIDATES", ())
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(ReadinessError, match="apt-get install -y chromium"):
+        export.browser_path()
+
+
+def test_image_servers_in_two_threads_share_one_browser_until_both_end():
+    import threading
+
+    figs = [go.Figure(go.Bar(x=["a", "b"], y=[k, 1])) for k in range(6)]
+    results: dict[int, list[bytes]] = {}
+    errors: list[BaseException] = []
+    started = threading.Barrier(2)
+
+    def session(k: int) -> None:
+        try:
+            with export.image_server():
+                started.wait(timeout=60)
+                # The first thread to finish must not close the browser under the other.
+                results[k] = [export.figure_png(f, 200, 150, 1) for f in figs[k::2]]
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=session, args=(k,)) for k in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=180)
+    assert not errors
+    assert all(len(v) == 3 and all(p.startswith(b"\x89PNG") for p in v) for v in results.values())
+    assert export._renderer is None and export._users == 0
