@@ -17,15 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from readiness.index.engine import (
-    build_index,
-    build_index_years,
-    data_for_year,
-    data_from_wide,
-    read_wide,
-    snapshot_inputs,
-)
+from readiness.index.engine import build_index, build_index_years
 from readiness.index.framework import load_framework
+from readiness.index.inputs import data_for_year, data_from_wide, read_wide, snapshot_inputs
 from readiness.index.method import Method
 from readiness.index.uncertainty import UncertaintySpec, run_uncertainty
 

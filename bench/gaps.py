@@ -18,7 +18,7 @@ from readiness.data.snapshot import load_snapshot  # noqa: E402
 from readiness.gaps.analysis import _build_inputs, gap_inputs, gap_table, membership  # noqa: E402
 from readiness.gaps.datagaps import group_datagaps  # noqa: E402
 from readiness.gaps.peers import find_peers  # noqa: E402
-from readiness.index.engine import snapshot_inputs  # noqa: E402
+from readiness.index.inputs import snapshot_inputs  # noqa: E402
 from readiness.index.method import Method  # noqa: E402
 
 

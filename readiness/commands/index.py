@@ -99,7 +99,8 @@ def _with_interval(table: pd.DataFrame, args: argparse.Namespace, run) -> pd.Dat
 
 
 def _scores(args: argparse.Namespace) -> int:
-    from readiness.index.engine import build_index, data_for_year, snapshot_inputs
+    from readiness.index.engine import build_index
+    from readiness.index.inputs import data_for_year, snapshot_inputs
 
     method = load_method(args.method) if args.method else Method()
     snapshot, framework, panel = snapshot_inputs(snapshot_with_extra(args))
@@ -128,8 +129,9 @@ def _scores(args: argparse.Namespace) -> int:
 
 
 def _score_framework(args: argparse.Namespace) -> int:
-    from readiness.index.engine import build_index, data_from_wide, read_wide
+    from readiness.index.engine import build_index
     from readiness.index.framework import load_framework
+    from readiness.index.inputs import data_from_wide, read_wide
 
     framework = load_framework(args.framework)
     data = data_from_wide(read_wide(args.data), framework)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from readiness.data.catalogue import INDEX_CODE, Catalogue
 from readiness.data.groups import Group, group_mean
-from readiness.index.engine import Result
+from readiness.index.result import Result
 
 AGGREGATE_KINDS = ("index", "pillar")
 

@@ -22,8 +22,9 @@ from readiness.data.groups import INCOME_CODES, Group, custom_group, resolve_gro
 from readiness.errors import ReadinessError
 from readiness.gaps.targets import Targets, gap, load_targets, progress
 from readiness.gaps.trends import DEFAULT_WINDOW, MIN_POINTS, outlook, slopes, slopes_by_year
-from readiness.index.engine import build_index_years, snapshot_inputs, windows
+from readiness.index.engine import build_index_years
 from readiness.index.framework import Framework
+from readiness.index.inputs import snapshot_inputs, windows
 from readiness.index.method import Method
 from readiness.index.selection import Panel, panel_from_long
 

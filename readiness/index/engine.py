@@ -9,9 +9,7 @@ for missing; every step is a vectorised numpy operation on it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,130 +19,12 @@ from readiness.errors import ReadinessError
 from readiness.index.aggregate import aggregate_level, rank_scores
 from readiness.index.framework import Framework
 from readiness.index.impute import impute_groups
-from readiness.index.method import NOT_SCORED, Method
-from readiness.index.normalise import min_rank, normalise
-from readiness.index.selection import Panel, panel_from_long
+from readiness.index.inputs import IndexData, data_for_year, snapshot_inputs
+from readiness.index.method import Method
+from readiness.index.normalise import normalise
+from readiness.index.result import Result, int_frame
+from readiness.index.selection import Panel
 from readiness.index.treat import cap_and_log, kurtosis, skewness, winsorise
-
-# Normalisations whose scores live on [lo, hi], so tiers and geometric means make sense.
-BOUNDED = frozenset({"goalposts", "minmax", "rank", "target"})
-
-
-# --- inputs -----------------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
-class IndexData:
-    """One cross-section: raw values (units x indicators, NaN missing) and facts about units."""
-
-    raw: pd.DataFrame
-    units: pd.DataFrame  # same index as raw; a `name` column, optional groups and population
-    years: pd.DataFrame | None = None  # the year of each selected value
-    estimates: pd.DataFrame | None = None  # True where the value is a producer's estimate
-    year: int | None = None  # the reference year, when there is one
-
-
-def read_wide(path: str | Path) -> pd.DataFrame:
-    """Read a COINr-style data CSV (uCode, optional uName, one column per indicator) as text."""
-    path = Path(path)
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
-    except FileNotFoundError:
-        raise ReadinessError(f"data file not found: {path}") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ReadinessError(f"cannot read data file {path}: {exc}") from None
-
-
-_MISSING_TEXT = frozenset({"", "NA", "N/A", "NaN", "nan", "na", "n/a", ".."})
-
-
-def data_from_wide(
-    table: pd.DataFrame, framework: Framework, unit_column: str = "uCode"
-) -> IndexData:
-    """Validate a wide table (one row per unit, one column per indicator) into IndexData.
-
-    Empty cells (or NA, NaN, ..) are missing values; any other non-numeric cell is an error.
-    Columns that are not indicators (uName, group columns, population) become unit facts.
-    """
-    problems: list[str] = []
-    if unit_column not in table.columns:
-        raise ReadinessError(
-            f"data lacks the unit column {unit_column!r}; name the units' codes there"
-        )
-    codes = table[unit_column].astype(str).str.strip()
-    if codes.eq("").any():
-        problems.append(f"{int(codes.eq('').sum())} row(s) have no {unit_column}")
-    dupes = sorted(set(codes[codes.duplicated()]))
-    if dupes:
-        problems.append(f"{unit_column} repeated: {', '.join(dupes[:10])}")
-    absent = [c for c in framework.indicators if c not in table.columns]
-    if absent:
-        problems.append(f"no column for indicator(s) {', '.join(absent)}")
-    raw = pd.DataFrame(index=pd.Index(codes, name="code"))
-    for code in framework.indicators:
-        if code not in table.columns:
-            continue
-        col = table[code]
-        if pd.api.types.is_numeric_dtype(col):
-            raw[code] = col.to_numpy(dtype=float)
-            continue
-        text = col.astype(str).str.strip()
-        blank = text.isin(_MISSING_TEXT) | col.isna().to_numpy()
-        num = pd.to_numeric(text.where(~blank), errors="coerce")
-        bad = num.isna() & ~blank
-        if bad.any():
-            where = ", ".join(f"{codes.iloc[k]}={text.iloc[k]!r}" for k in np.flatnonzero(bad)[:3])
-            problems.append(f"non-numeric value(s) in {code}: {where}")
-        raw[code] = num.to_numpy(dtype=float)
-    if problems:
-        raise ReadinessError("data has " + f"{len(problems)} problem(s): " + "; ".join(problems))
-    finite = np.isfinite(raw.to_numpy()) | raw.isna().to_numpy()
-    if not finite.all():
-        raise ReadinessError("data has infinite values; leave missing values empty instead")
-    extra = [c for c in table.columns if c not in framework.by_code and c != unit_column]
-    units = table[extra].copy()
-    units.index = raw.index
-    if "uName" in units.columns:
-        units = units.rename(columns={"uName": "name"})
-    if "name" not in units.columns:
-        units["name"] = raw.index.to_numpy()
-    if "population" in units.columns:
-        units["population"] = pd.to_numeric(units["population"], errors="coerce")
-    return IndexData(raw=raw, units=units)
-
-
-def units_from_countries(countries: pd.DataFrame) -> pd.DataFrame:
-    """Unit facts from the snapshot's country master, indexed by ISO3, with a `name` column."""
-    units = countries.set_index("iso3", drop=False)
-    units.index.name = "code"
-    if "name_en" in units.columns and "name" not in units.columns:
-        units = units.rename(columns={"name_en": "name"})
-    return units
-
-
-def panel_from_snapshot(snapshot: Any, framework: Framework) -> Panel:
-    """The years x economies x indicators cube of the snapshot's values for this framework."""
-    units = units_from_countries(snapshot.countries)
-    return panel_from_long(snapshot.values, units, framework.indicators, snapshot.latest_year)
-
-
-def windows(framework: Framework, method: Method) -> np.ndarray:
-    """Each indicator's most-recent-value window: the method's, else the framework's, else 1."""
-    if method.window is not None:
-        return np.full(len(framework.indicators), method.window, dtype=float)
-    return np.array([framework.by_code[c].window or 1 for c in framework.indicators], dtype=float)
-
-
-def data_for_year(panel: Panel, framework: Framework, method: Method, year: int) -> IndexData:
-    """The cross-section for reference year `year` under the method's year policy."""
-    vals, yrs, est = panel.select(year, windows(framework, method))
-    cols = pd.Index(panel.indicators, name="indicator")
-    idx = panel.units.index
-    return IndexData(
-        raw=pd.DataFrame(vals, index=idx, columns=cols),
-        units=panel.units,
-        years=pd.DataFrame(yrs, index=idx, columns=cols).astype("Int64"),
-        estimates=pd.DataFrame(est, index=idx, columns=cols),
-        year=int(year),
-    )
 
 
 # --- per-indicator specifications --------------------------------------------------------------
@@ -309,207 +189,6 @@ def check_geometric(normalised: np.ndarray, codes: Sequence[str], units: Sequenc
         )
 
 
-# --- result ------------------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
-class Result:
-    """Every step's table for one cross-section, plus tiers, strengths and group aggregates."""
-
-    framework: Framework
-    method: Method
-    year: int | None
-    units: pd.DataFrame
-    raw: pd.DataFrame  # selected raw values
-    years: pd.DataFrame | None  # year of each selected value
-    estimates: pd.DataFrame | None  # True where the selected value is a producer's estimate
-    treated: pd.DataFrame  # after caps, logs and winsorisation; before imputation
-    imputed_values: pd.DataFrame  # treated values with imputed ones filled in
-    imputed: pd.DataFrame  # True where a value was imputed
-    normalised: pd.DataFrame
-    scores: pd.DataFrame  # every aggregate, bottom level first; NaN = not scored
-    coverage: pd.DataFrame  # share of each aggregate's child weight that has a score
-    ranks: pd.DataFrame  # Int64, 1 = best, ties share the better rank, not scored = <NA>
-    weights: pd.Series = field(repr=False)  # every node's weight, normalised within its parent
-    effective_weights: pd.Series = field(repr=False)  # each indicator's share of the index
-    treatment: pd.DataFrame = field(repr=False)
-    notes: tuple[str, ...] = ()
-
-    @property
-    def index(self) -> pd.Series:
-        return self.scores[self.framework.index_code]
-
-    @property
-    def pillars(self) -> pd.DataFrame:
-        return self.scores[list(self.framework.pillars)]
-
-    @property
-    def rank(self) -> pd.Series:
-        return self.ranks[self.framework.index_code]
-
-    @cached_property
-    def data_coverage(self) -> pd.Series:
-        """Share of the index's (effective) indicator weight with a value, imputed or observed."""
-        have = self.normalised.notna().to_numpy(dtype=float)
-        return pd.Series(have @ self.effective_weights.to_numpy(), index=self.raw.index)
-
-    @cached_property
-    def tiers(self) -> pd.Series:
-        """Tier label per unit from the method's fixed bands; "Not scored" without an index."""
-        return tier_labels(self.index, self.method)
-
-    def summary(self) -> pd.DataFrame:
-        """One row per unit: code, name, index, pillars, rank, tier, coverage, indicators n/N."""
-        code = self.framework.index_code
-        n_have = self.normalised.notna().sum(axis=1)
-        out = pd.DataFrame(
-            {
-                "code": self.raw.index,
-                "name": self.units["name"].reindex(self.raw.index).to_numpy(),
-                "index": self.index.to_numpy(),
-            }
-        )
-        for p in self.framework.pillars:
-            if p != code:
-                out[p] = self.scores[p].to_numpy()
-        out["rank"] = self.ranks[code].to_numpy()
-        out["tier"] = self.tiers.to_numpy()
-        out["coverage"] = self.data_coverage.to_numpy()
-        out["indicators"] = [f"{k}/{self.normalised.shape[1]}" for k in n_have]
-        out["rank"] = out["rank"].astype("Int64")
-        return out
-
-    def strengths_weaknesses(
-        self, n: int = 3, peers: str | pd.Series | None = None
-    ) -> pd.DataFrame:
-        """Each unit's `n` best and `n` worst indicators by rank among its peers (observed values).
-
-        `peers` is a unit column (e.g. "income_group") or a Series of labels; None compares with
-        all units. Imputed values are left out: a strength must rest on the unit's own data.
-        """
-        norm = self.normalised.mask(self.imputed)
-        if peers is None:
-            labels = pd.Series("all", index=norm.index)
-        elif isinstance(peers, str):
-            labels = self.units[peers].reindex(norm.index)
-        else:
-            labels = peers.reindex(norm.index)
-        long = _long(norm, "score").dropna(subset=["score"])
-        long["peers"] = labels.reindex(long["code"]).to_numpy()
-        long = long[long["peers"].notna()]
-        grouped = long.groupby(["peers", "indicator"])["score"]
-        long["rank"] = grouped.rank(method="min", ascending=False).astype(int)
-        long["of"] = grouped.transform("size")
-        long = long[long["of"] >= 2]
-        long["relative"] = (long["of"] - long["rank"]) / (long["of"] - 1)
-        long = long.sort_values(["code", "relative", "score"], ascending=[True, False, False])
-        long["position"] = long.groupby("code").cumcount()
-        size = long.groupby("code")["indicator"].transform("size")
-        strong = long[long["position"] < n].assign(kind="strength")
-        # Weaknesses come from the bottom, never re-using an indicator listed as a strength.
-        weak = long[(long["position"] >= size - n) & (long["position"] >= n)].assign(
-            kind="weakness"
-        )
-        weak = weak.iloc[::-1]
-        out = pd.concat([strong, weak], ignore_index=True)
-        out["order"] = out.groupby(["code", "kind"]).cumcount() + 1
-        out["indicator_name"] = out["indicator"].map(self.framework.name)
-        rows = self.raw.index.get_indexer(pd.Index(out["code"]))
-        cols = self.raw.columns.get_indexer(pd.Index(out["indicator"]))
-        out["value"] = self.raw.to_numpy()[rows, cols]
-        if self.years is not None:
-            out["year"] = pd.array(self.years.to_numpy()[rows, cols], dtype="Int64")
-        keep = ["code", "kind", "order", "indicator", "indicator_name", "value"]
-        keep += ["year"] if self.years is not None else []
-        keep += ["score", "rank", "of", "peers"]
-        return out[keep].sort_values(["code", "kind", "order"]).reset_index(drop=True)
-
-    def group_aggregates(
-        self,
-        groups: Mapping[str, Iterable[str]],
-        population: pd.Series | None = None,
-        codes: Sequence[str] | None = None,
-    ) -> pd.DataFrame:
-        """Simple and population-weighted means of scores for each group, with n/N coverage."""
-        if population is None and "population" in self.units.columns:
-            population = self.units["population"]
-        codes = (
-            list(codes)
-            if codes is not None
-            else [self.framework.index_code, *self.framework.pillars]
-        )
-        codes = list(dict.fromkeys(codes))
-        return group_aggregates(self.scores[codes], groups, population)
-
-
-def tier_labels(scores: pd.Series, method: Method) -> pd.Series:
-    """Map scores to the method's tier labels (fixed bands on the 0-100 scale of [lo, hi])."""
-    if method.normalisation not in BOUNDED:
-        # z-scores have no fixed scale for bands to sit on.
-        return pd.Series(pd.NA, index=scores.index, dtype="string")
-    lo, hi = method.bounds
-    share = (scores.to_numpy(dtype=float) - lo) / (hi - lo) * 100
-    labels = np.full(len(share), NOT_SCORED, dtype=object)
-    todo = ~np.isnan(share)
-    for label, low in method.tiers:
-        hit = todo & (share >= low - 1e-9)
-        labels[hit] = label
-        todo &= ~hit
-    return pd.Series(labels, index=scores.index, dtype="string")
-
-
-def group_aggregates(
-    scores: pd.DataFrame,
-    groups: Mapping[str, Iterable[str]],
-    population: pd.Series | None = None,
-) -> pd.DataFrame:
-    """Per group and score column: n scored of N members, simple mean, population-weighted mean.
-
-    Members absent from `scores` count in N as unscored. The weighted mean uses the scored
-    members with a known population; `population_share` is their share of the group's known
-    population.
-    """
-    rows = []
-    for group, members in groups.items():
-        members = list(dict.fromkeys(members))
-        sub = scores.reindex(members)
-        pop = (
-            population.reindex(members).astype(float)
-            if population is not None
-            else pd.Series(np.nan, index=members)
-        )
-        for code in scores.columns:
-            v = sub[code]
-            have = v.notna()
-            n = int(have.sum())
-            w_ok = have & pop.notna() & (pop > 0)
-            pw = float((v[w_ok] * pop[w_ok]).sum() / pop[w_ok].sum()) if w_ok.any() else np.nan
-            total_pop = float(pop[pop > 0].sum())
-            rows.append(
-                {
-                    "group": group,
-                    "code": code,
-                    "n": n,
-                    "N": len(members),
-                    "coverage": f"{n}/{len(members)}",
-                    "mean": float(v.mean()) if n else np.nan,
-                    "population_weighted": pw,
-                    "population_share": float(pop[w_ok].sum() / total_pop) if total_pop else np.nan,
-                }
-            )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "group",
-            "code",
-            "n",
-            "N",
-            "coverage",
-            "mean",
-            "population_weighted",
-            "population_share",
-        ],
-    )
-
-
 # --- the pipeline ------------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
 class Prepared:
@@ -610,24 +289,12 @@ def build_index(data: IndexData, framework: Framework, method: Method | None = N
         normalised=pd.DataFrame(norm, index=units, columns=ind_cols),
         scores=pd.DataFrame(scores, index=units, columns=agg_cols),
         coverage=pd.DataFrame(cover, index=units, columns=agg_cols),
-        ranks=_int_frame(ranks, units, agg_cols),
+        ranks=int_frame(ranks, units, agg_cols),
         weights=norm_weights,
         effective_weights=pd.Series(effective, index=ind_cols),
         treatment=prep.treatment,
         notes=tuple(notes),
     )
-
-
-def _int_frame(values: np.ndarray, index: pd.Index, columns: pd.Index) -> pd.DataFrame:
-    """A nullable-integer frame from floats with NaN (astype("Int64") is ten times slower)."""
-    mask = np.isnan(values)
-    ints = np.where(mask, 0, values).astype(np.int64)
-    out = pd.DataFrame(
-        {c: pd.arrays.IntegerArray(ints[:, j], mask[:, j]) for j, c in enumerate(columns)},
-        index=index,
-    )
-    out.columns = columns
-    return out
 
 
 def _normalised_weights(framework: Framework, weights: Mapping[str, float]) -> pd.Series:
@@ -667,49 +334,6 @@ def build_index_years(
     }
 
 
-def trend_table(results: Mapping[int, Result], codes: Sequence[str] | None = None) -> pd.DataFrame:
-    """Long table of year, unit, aggregate, score and rank across reference years."""
-    frames = []
-    for year, res in results.items():
-        cols = (
-            list(codes) if codes is not None else [res.framework.index_code, *res.framework.pillars]
-        )
-        cols = list(dict.fromkeys(cols))
-        f = _long(res.scores[cols], "score", "aggregate")
-        f["rank"] = _long(res.ranks[cols], "rank", "aggregate")["rank"].array
-        f.insert(0, "year", year)
-        frames.append(f)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
-
-def _long(frame: pd.DataFrame, value: str, column: str = "indicator") -> pd.DataFrame:
-    """Units x codes -> rows of (code, column, value), unit by unit in column order."""
-    wide = frame.rename_axis(index="code", columns=column).reset_index()
-    out = wide.melt(id_vars="code", var_name=column, value_name=value)
-    # melt runs column by column; order rows unit by unit for reading.
-    return out.sort_values(["code"], kind="stable").reset_index(drop=True)
-
-
-# --- our snapshot ------------------------------------------------------------------------------
-_SNAPSHOT_CACHE: dict[int, tuple[Any, Framework, Panel]] = {}
-
-
-def snapshot_inputs(snapshot: Any | None = None) -> tuple[Any, Framework, Panel]:
-    """(snapshot, framework, panel) for our catalogue and data, built once per snapshot object."""
-    if snapshot is None:
-        from readiness.data.snapshot import load_snapshot
-
-        snapshot = load_snapshot()
-    key = id(snapshot)
-    hit = _SNAPSHOT_CACHE.get(key)
-    if hit is None or hit[0] is not snapshot:
-        framework = Framework.from_catalogue(snapshot.catalogue)
-        hit = (snapshot, framework, panel_from_snapshot(snapshot, framework))
-        _SNAPSHOT_CACHE.clear()  # one snapshot per process; keeping the object pins its id
-        _SNAPSHOT_CACHE[key] = hit
-    return hit
-
-
 def score_snapshot(
     year: int | None = None, method: Method | None = None, snapshot: Any | None = None
 ) -> Result:
@@ -718,19 +342,3 @@ def score_snapshot(
     method = method or Method()
     year = snapshot.latest_year if year is None else year
     return build_index(data_for_year(panel, framework, method, year), framework, method)
-
-
-__all__ = [
-    "IndexData",
-    "Result",
-    "build_index",
-    "build_index_years",
-    "data_for_year",
-    "data_from_wide",
-    "group_aggregates",
-    "min_rank",
-    "read_wide",
-    "score_snapshot",
-    "snapshot_inputs",
-    "trend_table",
-]

@@ -18,9 +18,6 @@ import pandas as pd
 from readiness.errors import ReadinessError
 from readiness.index.aggregate import aggregate_level, rank_scores
 from readiness.index.engine import (
-    BOUNDED,
-    IndexData,
-    Result,
     build_index,
     group_labels,
     impute,
@@ -30,7 +27,9 @@ from readiness.index.engine import (
     thresholds,
 )
 from readiness.index.framework import Framework
+from readiness.index.inputs import IndexData
 from readiness.index.method import AGGREGATIONS, IMPUTATIONS, NORMALISATIONS, Method
+from readiness.index.result import BOUNDED, Result
 
 MAX_SAMPLES = 100_000
 # The published rank intervals (dashboard and reports) use these, so both show the same interval.

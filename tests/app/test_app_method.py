@@ -111,7 +111,7 @@ def test_uncertainty_section_shows_the_monte_carlo():
     tables = {tuple(d.value.columns[:3]): d.value for d in at.dataframe}
     sensitivity = next(v for k, v in tables.items() if k[0] == "Choice")
     result = score_snapshot()
-    from readiness.index.engine import data_for_year, snapshot_inputs
+    from readiness.index.inputs import data_for_year, snapshot_inputs
 
     _, framework, panel = snapshot_inputs()
     unc = run_uncertainty(

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from readiness.index.engine import build_index, data_from_wide, read_wide
+from readiness.index.engine import build_index
 from readiness.index.framework import load_framework
+from readiness.index.inputs import data_from_wide, read_wide
 from readiness.index.method import Method
 
 ASEM = Path(__file__).resolve().parents[3] / "shared" / "data" / "reference" / "coinr-asem"

@@ -12,9 +12,10 @@ from scipy import stats
 
 from readiness.errors import ReadinessError
 from readiness.index.aggregate import aggregate_level, rank_scores
-from readiness.index.engine import build_index, data_from_wide, read_wide
+from readiness.index.engine import build_index
 from readiness.index.framework import load_framework
 from readiness.index.impute import impute_groups
+from readiness.index.inputs import data_from_wide, read_wide
 from readiness.index.method import Method
 from readiness.index.normalise import min_rank, percentile_rank
 from readiness.index.treat import cap_and_log, kurtosis, needs_treatment, skewness, winsorise

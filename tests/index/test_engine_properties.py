@@ -10,8 +10,9 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from readiness.index.engine import build_index, data_from_wide
+from readiness.index.engine import build_index
 from readiness.index.framework import load_framework
+from readiness.index.inputs import data_from_wide
 from readiness.index.method import Method
 
 FRAMEWORK = load_framework(

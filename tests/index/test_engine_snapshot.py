@@ -9,15 +9,10 @@ import pandas as pd
 import pytest
 
 from readiness.data.groups import standard_groups
-from readiness.index.engine import (
-    build_index,
-    build_index_years,
-    data_for_year,
-    score_snapshot,
-    snapshot_inputs,
-    trend_table,
-)
+from readiness.index.engine import build_index, build_index_years, score_snapshot
+from readiness.index.inputs import data_for_year, snapshot_inputs
 from readiness.index.method import DEFAULT_TIERS, Method
+from readiness.index.result import trend_table
 
 
 @pytest.fixture(scope="module")

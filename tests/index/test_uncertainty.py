@@ -9,14 +9,9 @@ import numpy as np
 import pytest
 
 from readiness.errors import ReadinessError
-from readiness.index.engine import (
-    build_index,
-    data_for_year,
-    data_from_wide,
-    read_wide,
-    snapshot_inputs,
-)
+from readiness.index.engine import build_index
 from readiness.index.framework import load_framework
+from readiness.index.inputs import data_for_year, data_from_wide, read_wide, snapshot_inputs
 from readiness.index.method import Method
 from readiness.index.uncertainty import UncertaintySpec, run_uncertainty
 
