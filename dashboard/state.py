@@ -21,9 +21,11 @@ import streamlit as st
 from dashboard.i18n import country_names, language, t
 from readiness.data.groups import Group, standard_groups
 from readiness.data.snapshot import Snapshot, load_snapshot
-from readiness.index.engine import Result, build_index, build_index_years, data_for_year
+from readiness.index.engine import build_index, build_index_years
 from readiness.index.framework import Framework
+from readiness.index.inputs import data_for_year
 from readiness.index.method import Method
+from readiness.index.result import Result
 from readiness.index.selection import Panel
 from readiness.index.uncertainty import (
     PUBLISHED_SAMPLES,
@@ -80,7 +82,7 @@ def clear_overlay() -> None:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _inputs(token: str, _snap: Snapshot) -> tuple[Framework, Panel]:
-    from readiness.index.engine import panel_from_snapshot
+    from readiness.index.inputs import panel_from_snapshot
 
     framework = Framework.from_catalogue(_snap.catalogue)
     return framework, panel_from_snapshot(_snap, framework)

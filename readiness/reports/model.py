@@ -18,15 +18,10 @@ import pandas as pd
 
 from readiness.data.groups import Group, resolve_group, standard_groups
 from readiness.errors import ReadinessError
-from readiness.index.engine import (
-    BOUNDED,
-    Result,
-    build_index,
-    data_for_year,
-    snapshot_inputs,
-    tier_labels,
-)
+from readiness.index.engine import build_index
+from readiness.index.inputs import data_for_year, snapshot_inputs
 from readiness.index.method import AGGREGATIONS, IMPUTATIONS, NORMALISATIONS, WEIGHTINGS, Method
+from readiness.index.result import BOUNDED, Result, tier_labels
 from readiness.index.uncertainty import PUBLISHED_SAMPLES, PUBLISHED_SEED
 
 # Published precision of `python -m readiness scores`; shown numbers are rounded from it, so a

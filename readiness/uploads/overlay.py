@@ -402,8 +402,9 @@ def preview(
 
 def _score(snapshot: Snapshot, year: int, method: Method) -> Any:
     """Score with explicit inputs: the engine's one-snapshot cache is left alone."""
-    from readiness.index.engine import build_index, data_for_year, panel_from_snapshot
+    from readiness.index.engine import build_index
     from readiness.index.framework import Framework
+    from readiness.index.inputs import data_for_year, panel_from_snapshot
 
     framework = Framework.from_catalogue(snapshot.catalogue)
     panel = panel_from_snapshot(snapshot, framework)
