@@ -6,7 +6,7 @@ from dashboard import downloads, state
 from dashboard.i18n import labelled, t
 from dashboard.layout import footer, header
 from dashboard.reports import report_download
-from readiness.figures import charts, palette, views
+from readiness.figures import charts, maps, palette, views
 from readiness.gaps.analysis import economy_gaps
 
 header(t("gaps.title"), t("gaps.intro"), url_keys=("groups", "indicator", "year", "method"))
@@ -128,13 +128,13 @@ map_rows = views.economy_gap_map(
     economy_gaps(inputs, year, codes=[target_code]), names, t("gaps.band")
 )
 downloads.figure(
-    charts.choropleth(
+    maps.choropleth(
         map_rows,
         title=t("gaps.map_title", measure=measures.at[target_code, "name"], year=year),
         unit=str(measures.at[target_code, "unit"]),
         points=state.small_state_points(),
         colorscale=palette.GAP_SCALE,
-        labels={**{k: t(f"map.hover.{k}") for k in charts.MAP_LABELS}, "value": t("gaps.gap")},
+        labels={**{k: t(f"map.hover.{k}") for k in maps.MAP_LABELS}, "value": t("gaps.gap")},
     ),
     labelled(map_rows.drop(columns=["note"])),
     t("gaps.map_name", measure=target_code, year=year),

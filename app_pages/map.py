@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import downloads, state
 from dashboard.i18n import labelled, t
 from dashboard.layout import footer, header
-from readiness.figures import charts, views
+from readiness.figures import maps, views
 
 header(t("map.title"), t("map.intro"), url_keys=("indicator", "year", "group"))
 
@@ -46,7 +46,7 @@ with st.spinner(t("busy.computing")):
         snap.catalogue, snap.values, result, code, names, t("map.computed_source")
     )
 unit = str(measures.at[code, "unit"])
-fig = charts.choropleth(
+fig = maps.choropleth(
     table,
     title=t("map.chart_title", measure=measures.at[code, "name"], year=year),
     unit=unit,
@@ -54,7 +54,7 @@ fig = charts.choropleth(
     members=groups[group].members if group else None,
     mode=mode,
     reverse=int(measures.at[code, "direction"]) < 0,
-    labels={k: t(f"map.hover.{k}") for k in charts.MAP_LABELS},
+    labels={k: t(f"map.hover.{k}") for k in maps.MAP_LABELS},
 )
 have = int(table["value"].notna().sum())
 st.caption(t("map.coverage", n=have, total=len(table), unit=unit))

@@ -2,16 +2,15 @@
 
 No Streamlit here. Every builder takes a tidy table (or a wide matrix), labels for the words it
 shows (English defaults; the dashboard passes translated ones) and returns a `go.Figure`.
-Maps draw from Plotly's 50m world topojson served locally: pass `plotly_config()` (or set
-`topojsonURL` yourself) wherever a map is shown, or nothing is drawn offline.
+Maps are in `maps`; every figure shares this module's template, number format and
+`plotly_config()`, which points Plotly at the topojson served locally (nothing draws offline
+without it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,20 +23,6 @@ TOPOJSON_DIR = STATIC_DIR / "topojson"
 # Relative to the page, so it works on sub-pages and under a base URL path.
 APP_TOPOJSON_URL = "app/static/topojson/"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
-
-MAP_LABELS: dict[str, str] = {
-    "value": "Value",
-    "rank": "Rank",
-    "year": "Data year",
-    "source": "Source",
-    "estimate": "Estimate",
-    "yes": "yes",
-    "no": "no",
-    "no_data": "No data",
-    "outside": "Outside the group",
-    "small_states": "Small states",
-    "of": "of",
-}
 
 
 def plotly_config(topojson_url: str = APP_TOPOJSON_URL, filename: str = "chart") -> dict:
@@ -67,7 +52,7 @@ TEMPLATE = go.layout.Template(
 )
 
 
-def _layout(fig: go.Figure, title: str = "", height: int | None = None) -> go.Figure:
+def layout(fig: go.Figure, title: str = "", height: int | None = None) -> go.Figure:
     fig.update_layout(
         template=TEMPLATE,
         title={"text": title, "x": 0, "xanchor": "left"} if title else None,
@@ -77,214 +62,10 @@ def _layout(fig: go.Figure, title: str = "", height: int | None = None) -> go.Fi
     return fig
 
 
-def _fmt(value: float, digits: int = 1, thousands: bool = True) -> str:
+def fmt(value: float, digits: int = 1, thousands: bool = True) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)) or pd.isna(value):
         return ""
     return f"{value:,.{digits}f}" if thousands else f"{value:.{digits}f}"
-
-
-# --- maps ----------------------------------------------------------------------------------------
-def choropleth(
-    table: pd.DataFrame,
-    *,
-    title: str = "",
-    unit: str = "",
-    points: pd.DataFrame | None = None,
-    members: Sequence[str] | None = None,
-    mode: str = "highlight",
-    colorscale: str | list = palette.SEQUENTIAL,
-    reverse: bool = False,
-    zrange: tuple[float, float] | None = None,
-    labels: Mapping[str, str] | None = None,
-    digits: int = 1,
-    height: int = 560,
-) -> go.Figure:
-    """A world choropleth at 50m with "no data" in grey and small states as markers.
-
-    `table` has iso3, name, value and optionally rank, of, year, source, estimate (one row per
-    economy; NaN value = no data). `points` (iso3, lon, lat) adds a marker per small economy so
-    island states stay visible. `members` highlights a group (bold outlines) or, with
-    mode="filter", greys out everyone else.
-    """
-    lab = {**MAP_LABELS, **(labels or {})}
-    t = table.copy()
-    for col, default in (("rank", pd.NA), ("of", pd.NA), ("year", pd.NA), ("source", "")):
-        if col not in t.columns:
-            t[col] = default
-    if "estimate" not in t.columns:
-        t["estimate"] = False
-    member_set = set(members) if members is not None else None
-    inside = (
-        t["iso3"].isin(member_set) if member_set is not None else pd.Series(True, index=t.index)
-    )
-    if mode == "filter" and member_set is not None:
-        shown = inside
-    else:
-        shown = pd.Series(True, index=t.index)
-    has = t["value"].notna() & shown
-    t["_hover"] = _hover_lines(t, lab, digits)
-    lo, hi = zrange if zrange is not None else _range(t.loc[has, "value"])
-
-    fig = go.Figure()
-
-    def outline(rows: pd.DataFrame) -> dict:
-        if member_set is None or mode == "filter":
-            return {"color": palette.BORDER, "width": 0.4}
-        hit = rows["iso3"].isin(member_set)
-        return {
-            "color": np.where(hit, palette.HIGHLIGHT_LINE, palette.BORDER).tolist(),
-            "width": np.where(hit, 1.6, 0.4).tolist(),
-        }
-
-    nodata = t[t["value"].isna() & shown]
-    fig.add_trace(_flat_layer(nodata, palette.NO_DATA, lab["no_data"], "_hover", outline(nodata)))
-    if mode == "filter" and member_set is not None:
-        out = t[~shown]
-        line = {"color": "#cccccc", "width": 0.3}
-        fig.add_trace(_flat_layer(out, palette.OUTSIDE_GROUP, lab["outside"], "name", line))
-    valued = t[has]
-    fig.add_trace(
-        go.Choropleth(
-            locations=valued["iso3"],
-            z=valued["value"],
-            locationmode="ISO-3",
-            coloraxis="coloraxis",
-            name=lab["value"],
-            showlegend=False,
-            customdata=valued[["iso3", "_hover"]],
-            hovertemplate="%{customdata[1]}<extra></extra>",
-            marker={"line": outline(valued)},
-        )
-    )
-    if points is not None and len(points):
-        pts = t.merge(points[["iso3", "lon", "lat"]], on="iso3", how="inner")
-        if mode == "filter" and member_set is not None:
-            pts = pts[pts["iso3"].isin(member_set)]
-        with_value = pts[pts["value"].notna()]
-        without = pts[pts["value"].isna()]
-        line_w = (
-            np.where(with_value["iso3"].isin(member_set), 2.0, 0.6).tolist()
-            if member_set is not None and mode != "filter"
-            else 0.6
-        )
-        fig.add_trace(
-            go.Scattergeo(
-                lon=with_value["lon"],
-                lat=with_value["lat"],
-                mode="markers",
-                marker={
-                    "size": 8,
-                    "color": with_value["value"],
-                    "coloraxis": "coloraxis",
-                    "line": {"color": palette.HIGHLIGHT_LINE, "width": line_w},
-                },
-                name=lab["small_states"],
-                showlegend=True,
-                customdata=with_value[["iso3", "_hover"]],
-                hovertemplate="%{customdata[1]}<extra></extra>",
-            )
-        )
-        if len(without):
-            fig.add_trace(
-                go.Scattergeo(
-                    lon=without["lon"],
-                    lat=without["lat"],
-                    mode="markers",
-                    marker={
-                        "size": 7,
-                        "color": palette.NO_DATA,
-                        "line": {"color": palette.NO_DATA_LINE, "width": 0.8},
-                    },
-                    name=f"{lab['small_states']}: {lab['no_data']}",
-                    showlegend=False,
-                    customdata=without[["iso3", "_hover"]],
-                    hovertemplate="%{customdata[1]}<extra></extra>",
-                )
-            )
-    fig.update_geos(
-        resolution=50,
-        projection_type="natural earth",
-        showframe=False,
-        showcoastlines=False,
-        showcountries=True,
-        countrycolor=palette.BORDER,
-        countrywidth=0.4,
-        showland=True,
-        landcolor="#ececec",
-        showocean=True,
-        oceancolor="#f7fbff",
-        showlakes=False,
-        lataxis_range=[-57, 84],
-    )
-    fig.update_layout(
-        coloraxis={
-            "colorscale": colorscale,
-            "reversescale": reverse,
-            "cmin": lo,
-            "cmax": hi,
-            "colorbar": {"title": {"text": unit}, "thickness": 14, "len": 0.75},
-        },
-        legend={"orientation": "h", "yanchor": "top", "y": 0.02, "x": 0.01},
-        dragmode=False,
-    )
-    return _layout(fig, title, height)
-
-
-def _flat_layer(
-    frame: pd.DataFrame, colour: str, name: str, hover_column: str, line: Mapping
-) -> go.Choropleth:
-    """Economies drawn in one flat colour (no data, outside the group), with a legend entry."""
-    return go.Choropleth(
-        locations=frame["iso3"],
-        z=np.zeros(len(frame)),
-        locationmode="ISO-3",
-        colorscale=[[0, colour], [1, colour]],
-        showscale=False,
-        name=name,
-        showlegend=True,
-        customdata=frame[["iso3", hover_column]],
-        hovertemplate="%{customdata[1]}<extra></extra>",
-        marker={"line": line},
-    )
-
-
-def _range(values: pd.Series) -> tuple[float, float]:
-    if values.empty:
-        return (0.0, 1.0)
-    lo, hi = float(values.min()), float(values.max())
-    return (lo, hi if hi > lo else lo + 1.0)
-
-
-def _Row(rec: dict) -> SimpleNamespace:
-    return SimpleNamespace(**{str(k): v for k, v in rec.items()})
-
-
-def _hover_lines(t: pd.DataFrame, lab: Mapping[str, str], digits: int) -> list[str]:
-    out = []
-    for rec in t.to_dict("records"):
-        row: Any = _Row(rec)
-        name = f"<b>{row.name}</b>"
-        if pd.isna(row.value):
-            out.append(f"{name}<br>{lab['no_data']}")
-            continue
-        lines = [name, f"{lab['value']}: {_fmt(row.value, digits)}"]
-        if not pd.isna(row.rank):
-            of = f" {lab['of']} {int(row.of)}" if not pd.isna(row.of) else ""
-            lines.append(f"{lab['rank']}: {int(row.rank)}{of}")
-        if not pd.isna(row.year):
-            lines.append(f"{lab['year']}: {int(row.year)}")
-        if isinstance(row.source, str) and row.source:
-            lines.append(f"{lab['source']}: {row.source}")
-        note = getattr(row, "note", "")
-        if isinstance(note, str) and note:
-            lines.append(note)
-        est = row.estimate
-        if isinstance(est, bool | np.bool_):
-            lines.append(f"{lab['estimate']}: {lab['yes'] if est else lab['no']}")
-        elif isinstance(est, str) and est:
-            lines.append(f"{lab['estimate']}: {est}")
-        out.append("<br>".join(lines))
-    return out
 
 
 # --- bars, lines, radar, heat maps ---------------------------------------------------------------
@@ -317,7 +98,7 @@ def bars(
                 palette.CATEGORICAL[1] if c in marked else palette.CATEGORICAL[0]
                 for c in rows[category]
             ]
-        text = [_fmt(v, digits) for v in rows[value]]
+        text = [fmt(v, digits) for v in rows[value]]
         kw = (
             {"y": rows[category], "x": rows[value], "orientation": "h"}
             if horizontal
@@ -350,7 +131,7 @@ def bars(
         n = table[category].nunique()
         k = 1 if series is None else max(1, table[series].nunique())
         height = max(260, min(1400, 60 + n * (18 + 10 * k))) if horizontal else 420
-    return _layout(fig, title, height)
+    return layout(fig, title, height)
 
 
 def lines(
@@ -386,7 +167,7 @@ def lines(
     fig.update_xaxes(dtick=1 if n_years <= 15 else 5, gridcolor="#eeeeee")
     fig.update_yaxes(title={"text": unit}, gridcolor="#e5e5e5")
     fig.update_layout(legend={"orientation": "h", "y": -0.15})
-    return _layout(fig, title, height)
+    return layout(fig, title, height)
 
 
 def radar(
@@ -419,7 +200,7 @@ def radar(
         polar={"radialaxis": {"range": list(range_), "angle": 90, "tickfont": {"size": 10}}},
         showlegend=True,
     )
-    fig = _layout(fig, title, height)
+    fig = layout(fig, title, height)
     fig.update_layout(margin={"l": 110, "r": 110})  # room for the axis labels around the circle
     return fig
 
@@ -450,7 +231,7 @@ def heatmap(
             zmin=None if zrange is None else zrange[0],
             zmax=None if zrange is None else zrange[1],
             zmid=zmid,
-            text=[[_fmt(v, digits, thousands) for v in row] for row in z] if text else None,
+            text=[[fmt(v, digits, thousands) for v in row] for row in z] if text else None,
             texttemplate="%{text}" if text else None,
             hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>"
             if text
@@ -471,7 +252,7 @@ def heatmap(
     longest = max((len(str(c)) for c in matrix.columns), default=0)
     top = min(260, 40 + 6 * longest)  # room for the slanted column labels
     row = 34 if len(matrix) <= 20 else 18
-    fig = _layout(fig, title, height or max(260, min(4200, top + 60 + row * len(matrix))))
+    fig = layout(fig, title, height or max(260, min(4200, top + 60 + row * len(matrix))))
     fig.update_layout(plot_bgcolor=palette.NO_DATA)
     return fig
 
@@ -491,7 +272,7 @@ def sunburst(tree: pd.DataFrame, *, title: str = "", height: int = 560) -> go.Fi
             marker={"colors": tree.get("colour")},
         )
     )
-    return _layout(fig, title, height)
+    return layout(fig, title, height)
 
 
 def rank_intervals(
@@ -538,7 +319,7 @@ def rank_intervals(
     )
     fig.update_yaxes(range=[len(t) - 0.5, -0.5], tickfont={"size": 10}, automargin=True, dtick=1)
     fig.update_xaxes(title={"text": lab["nominal"]}, gridcolor="#e5e5e5", side="top")
-    return _layout(fig, title, height or max(400, 14 * len(t) + 80))
+    return layout(fig, title, height or max(400, 14 * len(t) + 80))
 
 
 def rank_shift(
@@ -569,13 +350,12 @@ def rank_shift(
     fig.add_shape(type="line", x0=1, y0=1, x1=n, y1=n, line={"color": "#aaaaaa", "dash": "dot"})
     fig.update_xaxes(title={"text": lab["default"]}, autorange="reversed")
     fig.update_yaxes(title={"text": lab["new"]}, autorange="reversed")
-    return _layout(fig, title, 460)
+    return layout(fig, title, 460)
 
 
 __all__ = [
     "APP_TOPOJSON_URL",
     "bars",
-    "choropleth",
     "file_topojson_url",
     "heatmap",
     "lines",

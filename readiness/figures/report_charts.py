@@ -57,11 +57,11 @@ def score_map(table: pd.DataFrame, title: str = "", highlight: str = "") -> go.F
     With `highlight`, that economy gets a bold outline; otherwise economies outside the table
     are greyed out. Small states are drawn as markers, as on the dashboard.
     """
-    from readiness.figures import charts
+    from readiness.figures import maps
 
     data = table.rename(columns={"score": "value"})[["iso3", "name", "value"]]
     members = [highlight] if highlight else list(data["iso3"])
-    fig = charts.choropleth(
+    fig = maps.choropleth(
         data,
         title=_label(title),
         unit="Index",

@@ -1,0 +1,264 @@
+"""World maps: a choropleth with "no data" in grey, small states as markers, a group outlined.
+
+Maps draw from Plotly's 50m world topojson served locally: pass `charts.plotly_config()` (or
+set `topojsonURL` yourself) wherever a map is shown, or nothing is drawn offline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from readiness.figures import palette
+from readiness.figures.charts import fmt, layout
+
+MAP_LABELS: dict[str, str] = {
+    "value": "Value",
+    "rank": "Rank",
+    "year": "Data year",
+    "source": "Source",
+    "estimate": "Estimate",
+    "yes": "yes",
+    "no": "no",
+    "no_data": "No data",
+    "outside": "Outside the group",
+    "small_states": "Small states",
+    "of": "of",
+}
+
+
+def choropleth(
+    table: pd.DataFrame,
+    *,
+    title: str = "",
+    unit: str = "",
+    points: pd.DataFrame | None = None,
+    members: Sequence[str] | None = None,
+    mode: str = "highlight",
+    colorscale: str | list = palette.SEQUENTIAL,
+    reverse: bool = False,
+    zrange: tuple[float, float] | None = None,
+    labels: Mapping[str, str] | None = None,
+    digits: int = 1,
+    height: int = 560,
+) -> go.Figure:
+    """A world choropleth at 50m with "no data" in grey and small states as markers.
+
+    `table` has iso3, name, value and optionally rank, of, year, source, estimate (one row per
+    economy; NaN value = no data). `points` (iso3, lon, lat) adds a marker per small economy so
+    island states stay visible. `members` highlights a group (bold outlines) or, with
+    mode="filter", greys out everyone else.
+    """
+    lab = {**MAP_LABELS, **(labels or {})}
+    t = table.copy()
+    for col, default in (("rank", pd.NA), ("of", pd.NA), ("year", pd.NA), ("source", "")):
+        if col not in t.columns:
+            t[col] = default
+    if "estimate" not in t.columns:
+        t["estimate"] = False
+    member_set = set(members) if members is not None else None
+    inside = (
+        t["iso3"].isin(member_set) if member_set is not None else pd.Series(True, index=t.index)
+    )
+    if mode == "filter" and member_set is not None:
+        shown = inside
+    else:
+        shown = pd.Series(True, index=t.index)
+    has = t["value"].notna() & shown
+    t["_hover"] = _hover_lines(t, lab, digits)
+    lo, hi = zrange if zrange is not None else _range(t.loc[has, "value"])
+
+    fig = go.Figure()
+    nodata = t[t["value"].isna() & shown]
+    fig.add_trace(
+        _flat_layer(
+            nodata, palette.NO_DATA, lab["no_data"], "_hover", _outline(nodata, member_set, mode)
+        )
+    )
+    if mode == "filter" and member_set is not None:
+        out = t[~shown]
+        line = {"color": "#cccccc", "width": 0.3}
+        fig.add_trace(_flat_layer(out, palette.OUTSIDE_GROUP, lab["outside"], "name", line))
+    valued = t[has]
+    fig.add_trace(
+        go.Choropleth(
+            locations=valued["iso3"],
+            z=valued["value"],
+            locationmode="ISO-3",
+            coloraxis="coloraxis",
+            name=lab["value"],
+            showlegend=False,
+            customdata=valued[["iso3", "_hover"]],
+            hovertemplate="%{customdata[1]}<extra></extra>",
+            marker={"line": _outline(valued, member_set, mode)},
+        )
+    )
+    if points is not None and len(points):
+        _small_state_markers(fig, t, points, member_set, mode, lab)
+    _world_style(fig, colorscale, reverse, (lo, hi), unit)
+    return layout(fig, title, height)
+
+
+def _outline(rows: pd.DataFrame, member_set: set[str] | None, mode: str) -> dict:
+    """Country borders: bold for the highlighted group's members, thin otherwise."""
+    if member_set is None or mode == "filter":
+        return {"color": palette.BORDER, "width": 0.4}
+    hit = rows["iso3"].isin(member_set)
+    return {
+        "color": np.where(hit, palette.HIGHLIGHT_LINE, palette.BORDER).tolist(),
+        "width": np.where(hit, 1.6, 0.4).tolist(),
+    }
+
+
+def _small_state_markers(
+    fig: go.Figure,
+    t: pd.DataFrame,
+    points: pd.DataFrame,
+    member_set: set[str] | None,
+    mode: str,
+    lab: Mapping[str, str],
+) -> None:
+    """A marker per small economy (coloured by value, grey for no data) so islands stay visible."""
+    pts = t.merge(points[["iso3", "lon", "lat"]], on="iso3", how="inner")
+    if mode == "filter" and member_set is not None:
+        pts = pts[pts["iso3"].isin(member_set)]
+    with_value = pts[pts["value"].notna()]
+    without = pts[pts["value"].isna()]
+    line_w = (
+        np.where(with_value["iso3"].isin(member_set), 2.0, 0.6).tolist()
+        if member_set is not None and mode != "filter"
+        else 0.6
+    )
+    fig.add_trace(
+        go.Scattergeo(
+            lon=with_value["lon"],
+            lat=with_value["lat"],
+            mode="markers",
+            marker={
+                "size": 8,
+                "color": with_value["value"],
+                "coloraxis": "coloraxis",
+                "line": {"color": palette.HIGHLIGHT_LINE, "width": line_w},
+            },
+            name=lab["small_states"],
+            showlegend=True,
+            customdata=with_value[["iso3", "_hover"]],
+            hovertemplate="%{customdata[1]}<extra></extra>",
+        )
+    )
+    if len(without):
+        fig.add_trace(
+            go.Scattergeo(
+                lon=without["lon"],
+                lat=without["lat"],
+                mode="markers",
+                marker={
+                    "size": 7,
+                    "color": palette.NO_DATA,
+                    "line": {"color": palette.NO_DATA_LINE, "width": 0.8},
+                },
+                name=f"{lab['small_states']}: {lab['no_data']}",
+                showlegend=False,
+                customdata=without[["iso3", "_hover"]],
+                hovertemplate="%{customdata[1]}<extra></extra>",
+            )
+        )
+
+
+def _world_style(
+    fig: go.Figure,
+    colorscale: str | list,
+    reverse: bool,
+    zrange: tuple[float, float],
+    unit: str,
+) -> None:
+    """The map's projection, land and sea colours, colour bar and legend."""
+    lo, hi = zrange
+    fig.update_geos(
+        resolution=50,
+        projection_type="natural earth",
+        showframe=False,
+        showcoastlines=False,
+        showcountries=True,
+        countrycolor=palette.BORDER,
+        countrywidth=0.4,
+        showland=True,
+        landcolor="#ececec",
+        showocean=True,
+        oceancolor="#f7fbff",
+        showlakes=False,
+        lataxis_range=[-57, 84],
+    )
+    fig.update_layout(
+        coloraxis={
+            "colorscale": colorscale,
+            "reversescale": reverse,
+            "cmin": lo,
+            "cmax": hi,
+            "colorbar": {"title": {"text": unit}, "thickness": 14, "len": 0.75},
+        },
+        legend={"orientation": "h", "yanchor": "top", "y": 0.02, "x": 0.01},
+        dragmode=False,
+    )
+
+
+def _flat_layer(
+    frame: pd.DataFrame, colour: str, name: str, hover_column: str, line: Mapping
+) -> go.Choropleth:
+    """Economies drawn in one flat colour (no data, outside the group), with a legend entry."""
+    return go.Choropleth(
+        locations=frame["iso3"],
+        z=np.zeros(len(frame)),
+        locationmode="ISO-3",
+        colorscale=[[0, colour], [1, colour]],
+        showscale=False,
+        name=name,
+        showlegend=True,
+        customdata=frame[["iso3", hover_column]],
+        hovertemplate="%{customdata[1]}<extra></extra>",
+        marker={"line": line},
+    )
+
+
+def _range(values: pd.Series) -> tuple[float, float]:
+    if values.empty:
+        return (0.0, 1.0)
+    lo, hi = float(values.min()), float(values.max())
+    return (lo, hi if hi > lo else lo + 1.0)
+
+
+def _Row(rec: dict) -> SimpleNamespace:
+    return SimpleNamespace(**{str(k): v for k, v in rec.items()})
+
+
+def _hover_lines(t: pd.DataFrame, lab: Mapping[str, str], digits: int) -> list[str]:
+    out = []
+    for rec in t.to_dict("records"):
+        row: Any = _Row(rec)
+        name = f"<b>{row.name}</b>"
+        if pd.isna(row.value):
+            out.append(f"{name}<br>{lab['no_data']}")
+            continue
+        lines = [name, f"{lab['value']}: {fmt(row.value, digits)}"]
+        if not pd.isna(row.rank):
+            of = f" {lab['of']} {int(row.of)}" if not pd.isna(row.of) else ""
+            lines.append(f"{lab['rank']}: {int(row.rank)}{of}")
+        if not pd.isna(row.year):
+            lines.append(f"{lab['year']}: {int(row.year)}")
+        if isinstance(row.source, str) and row.source:
+            lines.append(f"{lab['source']}: {row.source}")
+        note = getattr(row, "note", "")
+        if isinstance(note, str) and note:
+            lines.append(note)
+        est = row.estimate
+        if isinstance(est, bool | np.bool_):
+            lines.append(f"{lab['estimate']}: {lab['yes'] if est else lab['no']}")
+        elif isinstance(est, str) and est:
+            lines.append(f"{lab['estimate']}: {est}")
+        out.append("<br>".join(lines))
+    return out

@@ -1,0 +1,54 @@
+"""World maps: no data apart from the lowest value, small-state markers, group highlight."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from readiness.figures import maps, palette
+
+
+def small_map_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "iso3": ["AAA", "BBB", "CCC", "DDD"],
+            "name": ["Aland", "Bland", "Cland", "Dland"],
+            "value": [10.0, 90.0, np.nan, 50.0],
+            "rank": pd.array([3, 1, None, 2], dtype="Int64"),
+            "of": 3,
+            "year": pd.array([2024, 2023, None, 2024], dtype="Int64"),
+            "source": ["S", "S", "", "S"],
+            "estimate": [False, True, False, False],
+        }
+    )
+
+
+def by_name(fig: go.Figure) -> dict[str, go.BaseTraceType]:
+    return {t.name: t for t in fig.data}
+
+
+def test_choropleth_keeps_no_data_apart_from_the_lowest_value():
+    fig = maps.choropleth(small_map_table(), unit="%")
+    traces = by_name(fig)
+    assert list(traces["No data"].locations) == ["CCC"]
+    assert list(traces["Value"].locations) == ["AAA", "BBB", "DDD"]
+    assert fig.layout.coloraxis.cmin == 10 and fig.layout.coloraxis.cmax == 90
+    grey = traces["No data"].colorscale[0][1]
+    assert grey == palette.NO_DATA
+    assert fig.layout.geo.resolution == 50
+    hover = traces["Value"].customdata[1][1]
+    assert "Bland" in hover and "Rank: 1 of 3" in hover and "Estimate: yes" in hover
+
+
+def test_choropleth_points_highlight_and_filter():
+    points = pd.DataFrame({"iso3": ["AAA", "CCC"], "lon": [1.0, 2.0], "lat": [3.0, 4.0]})
+    fig = maps.choropleth(small_map_table(), points=points, members=["AAA", "CCC"])
+    traces = by_name(fig)
+    assert list(traces["Small states"].lon) == [1.0]
+    assert list(traces["Small states: No data"].lon) == [2.0]
+    widths = dict(zip(traces["Value"].locations, traces["Value"].marker.line.width, strict=True))
+    assert widths["AAA"] > widths["BBB"]
+    filtered = by_name(maps.choropleth(small_map_table(), members=["AAA", "CCC"], mode="filter"))
+    assert list(filtered["Value"].locations) == ["AAA"]
+    assert set(filtered["Outside the group"].locations) == {"BBB", "DDD"}
