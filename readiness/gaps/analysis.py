@@ -388,11 +388,29 @@ def gap_table(
         if years is None
         else np.array([inputs.year_index(y) for y in years], dtype=int)
     )
+    figures = _group_figures(inputs, member, t_idx, by_code, window, min_points)
+    out = _gap_frame(inputs, t_idx, [all_groups[i] for i in pick], pick, figures)
+    for col in ("target_direction", "target_year", "reach_year"):
+        out[col] = out[col].round().astype("Int64")
+    _add_benchmarks(out, inputs.targets)
+    return out[list(GAP_COLUMNS)]
+
+
+def _group_figures(
+    inputs: GapInputs,
+    member: np.ndarray,
+    t_idx: np.ndarray,
+    by_code: dict[str, int],
+    window: int,
+    min_points: int,
+) -> dict[str, Any]:
+    """Every group's statistics, gaps, trend and outlook as years x groups x codes arrays."""
     # One pass over the cube for every group (the world and high income are needed anyway).
-    cube_t = inputs.values[t_idx]
     m_t = member[t_idx]
     w_t = inputs.population[t_idx]
-    stats = aggregate(cube_t, m_t, w_t, inputs.value_years[t_idx], inputs.estimates[t_idx])
+    stats = aggregate(
+        inputs.values[t_idx], m_t, w_t, inputs.value_years[t_idx], inputs.estimates[t_idx]
+    )
     pace_t, _ = slopes_by_year(
         inputs.observed, inputs.years, window, min_points, inputs.years[t_idx]
     )
@@ -406,7 +424,6 @@ def gap_table(
     t_year = np.array([_target_year(inputs.targets, c) for c in inputs.codes], dtype=float)
     value = stats.weighted
     prog = progress(value, target, direction, baseline)
-    gaps = gap(value, target, direction)
     orient = np.array([_direction(inputs, c) for c in inputs.codes], dtype=float)
     world = value[:, by_code[WORLD], :][:, None, :]
     rich = value[:, by_code[HIGH_INCOME], :][:, None, :]
@@ -414,21 +431,49 @@ def gap_table(
     ref = inputs.years[t_idx][:, None, None].astype(float)
     anchor = np.where(np.isnan(stats.median_year), ref, stats.median_year)
     reach, look, needed = outlook(value, anchor, group_pace, target, direction, t_year)
+    return {
+        "stats": stats,
+        "pace_n": pace.n,
+        "trend_cover": trend_cover,
+        "group_pace": group_pace,
+        "target": target,
+        "direction": direction,
+        "t_year": t_year,
+        "gap": gap(value, target, direction),
+        "prog": prog,
+        "world": world,
+        "rich": rich,
+        "orient": orient,
+        "reach": reach,
+        "outlook": look,
+        "needed": needed,
+    }
 
+
+def _gap_frame(
+    inputs: GapInputs,
+    t_idx: np.ndarray,
+    groups_sel: Sequence[Group],
+    pick: Sequence[int],
+    f: dict[str, Any],
+) -> pd.DataFrame:
+    """The figures of the picked groups as one row per year, group and code."""
     sel = np.array(pick, dtype=int)
+    stats = f["stats"]
     n_t, n_g, n_c = len(t_idx), len(sel), len(inputs.codes)
+    n_all = stats.n.shape[1]
 
     def flat(a: np.ndarray) -> np.ndarray:
-        full = np.broadcast_to(a, (a.shape[0], member.shape[1], n_c)) if a.ndim == 3 else a
+        full = np.broadcast_to(a, (a.shape[0], n_all, n_c)) if a.ndim == 3 else a
         return np.asarray(full[:, sel, :]).reshape(-1)
 
     def per_code(a: Any) -> np.ndarray:
         return np.tile(np.asarray(a, dtype=object if not _numeric(a) else float), n_t * n_g)
 
-    groups_sel = [all_groups[i] for i in sel]
+    value, direction = stats.weighted, f["direction"]
     n = flat(stats.n).astype(int)
     total = np.repeat(stats.total[:, sel].reshape(-1), n_c)
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "group": np.tile(np.repeat([g.code for g in groups_sel], n_c), n_t),
             "group_label": np.tile(np.repeat([g.label for g in groups_sel], n_c), n_t),
@@ -437,7 +482,7 @@ def gap_table(
             "level": per_code(inputs.levels),
             "name": per_code([inputs.name(c) for c in inputs.codes]),
             "unit": per_code([inputs.unit(c) for c in inputs.codes]),
-            "weighted": flat(stats.weighted),
+            "weighted": flat(value),
             "simple": flat(stats.simple),
             "n": n,
             "N": total,
@@ -447,28 +492,24 @@ def gap_table(
             "max": flat(stats.high),
             "median_data_year": flat(stats.median_year),
             "estimate_share": flat(stats.estimate_share),
-            "target": per_code(target),
+            "target": per_code(f["target"]),
             "target_direction": per_code(np.where(direction == 0, np.nan, direction)),
-            "target_year": per_code(t_year),
-            "gap": flat(gaps),
-            "to_go": flat(1.0 - prog),
-            "band": flat(np.where(direction == 0, "", inputs.targets.band(prog))),
-            "world": flat(world),
-            "gap_to_world": flat(orient * (world - value) + 0.0),  # no -0.0
-            "high_income": flat(rich),
-            "gap_to_high_income": flat(orient * (rich - value) + 0.0),
-            "trend": flat(group_pace),
-            "trend_n": flat(pace.n).astype(int),
-            "trend_coverage": flat(trend_cover),
-            "reach_year": flat(reach),
-            "outlook": flat(look),
-            "required_pace": flat(needed),
+            "target_year": per_code(f["t_year"]),
+            "gap": flat(f["gap"]),
+            "to_go": flat(1.0 - f["prog"]),
+            "band": flat(np.where(direction == 0, "", inputs.targets.band(f["prog"]))),
+            "world": flat(f["world"]),
+            "gap_to_world": flat(f["orient"] * (f["world"] - value) + 0.0),  # no -0.0
+            "high_income": flat(f["rich"]),
+            "gap_to_high_income": flat(f["orient"] * (f["rich"] - value) + 0.0),
+            "trend": flat(f["group_pace"]),
+            "trend_n": flat(f["pace_n"]).astype(int),
+            "trend_coverage": flat(f["trend_cover"]),
+            "reach_year": flat(f["reach"]),
+            "outlook": flat(f["outlook"]),
+            "required_pace": flat(f["needed"]),
         }
     )
-    for col in ("target_direction", "target_year", "reach_year"):
-        out[col] = out[col].round().astype("Int64")
-    _add_benchmarks(out, inputs.targets)
-    return out[list(GAP_COLUMNS)]
 
 
 def _numeric(a: Any) -> bool:
