@@ -15,7 +15,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from readiness.data.snapshot import load_snapshot  # noqa: E402
-from readiness.gaps.analysis import _build_inputs, gap_inputs, gap_table, membership  # noqa: E402
+from readiness.gaps.analysis import gap_table  # noqa: E402
+from readiness.gaps.cube import _build_inputs, gap_inputs, membership  # noqa: E402
 from readiness.gaps.datagaps import group_datagaps  # noqa: E402
 from readiness.gaps.peers import find_peers  # noqa: E402
 from readiness.index.inputs import snapshot_inputs  # noqa: E402

@@ -285,7 +285,7 @@ def _copy(key: str, widget_key: str) -> Callable[[], None]:
 # --- gap analytics (readiness.gaps: analysis, peers, datagaps) ------------------------------------
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _gap_inputs(token: str, key: str, _snap: Snapshot) -> Any:
-    from readiness.gaps.analysis import gap_inputs as build
+    from readiness.gaps.cube import gap_inputs as build
 
     return build(_snap, Method.from_dict(json.loads(key)))
 

@@ -144,7 +144,8 @@ def _round(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _gaps(args: argparse.Namespace) -> int:
-    from readiness.gaps.analysis import economy_gaps, gap_inputs, gap_table, parse_group
+    from readiness.gaps.analysis import economy_gaps, gap_table
+    from readiness.gaps.cube import gap_inputs, parse_group
 
     snapshot = snapshot_with_extra(args)
     inputs = gap_inputs(snapshot)
@@ -179,7 +180,7 @@ def _mark_user(table: pd.DataFrame, snapshot: Snapshot, members: list[str]) -> p
 
 
 def _peers(args: argparse.Namespace) -> int:
-    from readiness.gaps.analysis import gap_inputs
+    from readiness.gaps.cube import gap_inputs
     from readiness.gaps.peers import DEFAULT_FEATURES, find_peers
 
     features = DEFAULT_FEATURES if args.features is None else tuple(args.features.split(","))
@@ -199,7 +200,7 @@ def _peers(args: argparse.Namespace) -> int:
 
 
 def _datagaps(args: argparse.Namespace) -> int:
-    from readiness.gaps.analysis import gap_inputs, parse_group
+    from readiness.gaps.cube import gap_inputs, parse_group
     from readiness.gaps.datagaps import economy_status, group_datagaps
 
     inputs = gap_inputs(snapshot_with_extra(args))

@@ -17,7 +17,7 @@ import pandas as pd
 
 from readiness.data.groups import Group
 from readiness.errors import ReadinessError
-from readiness.gaps.analysis import GapInputs, gap_inputs, median_years, membership, parse_group
+from readiness.gaps.cube import GapInputs, gap_inputs, median_years, membership, parse_group
 
 STATUSES: dict[str, str] = {
     "reported": "Value for the year, reported by the producer",

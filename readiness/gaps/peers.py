@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from readiness.errors import ReadinessError
-from readiness.gaps.analysis import GapInputs, gap_inputs, observed_cube
+from readiness.gaps.cube import GapInputs, gap_inputs, observed_cube
 from readiness.gaps.trends import DEFAULT_WINDOW, MIN_POINTS, slopes
 from readiness.index.selection import panel_from_long
 

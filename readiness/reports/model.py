@@ -216,7 +216,7 @@ class Context:
     intervals: pd.DataFrame  # median_rank, rank_p05, rank_p95 per unit
     groups: dict[str, Group]
     strengths: pd.DataFrame
-    gaps: Any = None  # readiness.gaps.analysis.GapInputs, None when gap analytics are unavailable
+    gaps: Any = None  # readiness.gaps.cube.GapInputs, None when gap analytics are unavailable
     peers: dict[str, Group | None] = field(default_factory=dict, repr=False)  # memo per ISO3
 
     @property
@@ -249,7 +249,7 @@ def scoring_context(
 def _gap_inputs(snapshot: Any, method: Method) -> Any:
     """The gap analytics' cubes (readiness.gaps.analysis), or None where that module is absent."""
     try:
-        from readiness.gaps.analysis import gap_inputs
+        from readiness.gaps.cube import gap_inputs
     except ImportError:
         return None
     return gap_inputs(snapshot, method)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from readiness.gaps.analysis import economy_gaps, gap_inputs, gap_table
+from readiness.gaps.analysis import economy_gaps, gap_table
+from readiness.gaps.cube import gap_inputs
 from tests.app.test_app_map import array, figure, open_app
 
 GAPS = "app_pages/gaps.py"

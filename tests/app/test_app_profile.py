@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from readiness.gaps.analysis import economy_gaps, gap_inputs
+from readiness.gaps.analysis import economy_gaps
+from readiness.gaps.cube import gap_inputs
 from readiness.gaps.datagaps import economy_status
 from readiness.gaps.peers import find_peers
 from readiness.index.engine import score_snapshot

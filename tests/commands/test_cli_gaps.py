@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from readiness.commands.cli import main
-from readiness.gaps.analysis import gap_inputs, gap_table
+from readiness.gaps.analysis import gap_table
+from readiness.gaps.cube import gap_inputs
 
 
 class CliResult(NamedTuple):

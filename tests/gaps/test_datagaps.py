@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from readiness.gaps.analysis import gap_inputs, parse_group
+from readiness.gaps.cube import gap_inputs, parse_group
 from readiness.gaps.datagaps import STATUSES, economy_status, group_datagaps
 
 

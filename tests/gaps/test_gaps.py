@@ -10,15 +10,8 @@ from hypothesis import strategies as st
 
 from readiness.data.groups import custom_group, group_mean, standard_groups
 from readiness.errors import ReadinessError
-from readiness.gaps.analysis import (
-    aggregate,
-    economy_gaps,
-    gap_inputs,
-    gap_table,
-    median_years,
-    membership,
-    parse_group,
-)
+from readiness.gaps.analysis import economy_gaps, gap_table
+from readiness.gaps.cube import aggregate, gap_inputs, median_years, membership, parse_group
 from readiness.gaps.trends import outlook, slopes
 from readiness.index.engine import score_snapshot
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from readiness.errors import ReadinessError
-from readiness.gaps.analysis import gap_inputs
+from readiness.gaps.cube import gap_inputs
 from readiness.gaps.peers import find_peers, gower
 
 nan = np.nan
