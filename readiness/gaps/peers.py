@@ -78,22 +78,9 @@ def find_peers(
     snap = inputs.snapshot
     units = inputs.units
     code = iso3.strip().upper()
-    if code not in units:
-        raise ReadinessError(f"unknown economy '{iso3}'; use an ISO3 code such as KEN")
-    if n < 1:
-        raise ReadinessError("ask for at least one peer")
-    t = inputs.year_index(year)
-    ref_year = int(inputs.years[t])
-    features = tuple(dict.fromkeys(f.strip() for f in features if f.strip()))
-    if not features:
-        raise ReadinessError("choose at least one feature")
+    features = _checked_request(inputs, code, iso3, features, n)
+    ref_year = int(inputs.years[inputs.year_index(year)])
     numeric = [f for f in features if f not in CATEGORICAL]
-    for f in numeric:
-        if f not in snap.catalogue.codes:
-            known = ", ".join([*DEFAULT_FEATURES, *sorted(CATEGORICAL)])
-            raise ReadinessError(
-                f"unknown feature '{f}'; use catalogue codes or categories such as {known}"
-            )
     master = snap.countries.set_index("iso3").reindex(units)
     focus = int(units.get_indexer(pd.Index([code]))[0])
     raw_values = _numeric_features(inputs, numeric, ref_year)
@@ -107,31 +94,13 @@ def find_peers(
     ok = (shared >= need) & (units != code)
     if candidates is not None:
         ok &= units.isin([c.strip().upper() for c in candidates])
-    focus_shared = int(shared[focus])
-    if focus_shared < need:
+    if int(shared[focus]) < need:
         raise ReadinessError(
             f"{code} lacks data for too many of the features {', '.join(features)} in "
             f"{ref_year}; choose other features"
         )
     order = np.argsort(np.where(ok, dist, np.inf), kind="stable")[: int(ok.sum())][:n]
     rows = np.concatenate([[focus], order]).astype(int)
-
-    k = inputs.code_index(indicator) if _is_known(inputs, indicator) else None
-    if k is not None:
-        obs = inputs.observed[:, :, [k]]
-        value = inputs.values[t][:, k]
-        data_year = inputs.value_years[t][:, k]
-        direction = _direction(inputs, inputs.codes[k])
-        ind_code = inputs.codes[k]
-    else:
-        snap.catalogue.get(indicator)
-        obs = observed_cube(snap, [indicator], pd.DataFrame(index=units), inputs.years)
-        value, data_year = _select(inputs, indicator, ref_year)
-        direction = int(snap.catalogue.get(indicator).direction)
-        ind_code = indicator
-    pace, n_pts = slopes(obs, inputs.years, ref_year, window, MIN_POINTS)
-    pace, n_pts = pace[:, 0], n_pts[:, 0]
-
     table = pd.DataFrame(
         {
             "role": ["focus"] + ["peer"] * (len(rows) - 1),
@@ -146,11 +115,60 @@ def find_peers(
     for f in features:
         if f in CATEGORICAL:
             table[f] = master[CATEGORICAL[f]].to_numpy()[rows]
+    ind_code = _add_progress(table, inputs, rows, indicator, ref_year, window)
+    return Peers(code, ref_year, features, ind_code, table)
+
+
+def _checked_request(
+    inputs: GapInputs, code: str, iso3: str, features: Sequence[str], n: int
+) -> tuple[str, ...]:
+    """The features asked for, deduplicated, once the economy, count and features are valid."""
+    if code not in inputs.units:
+        raise ReadinessError(f"unknown economy '{iso3}'; use an ISO3 code such as KEN")
+    if n < 1:
+        raise ReadinessError("ask for at least one peer")
+    picked = tuple(dict.fromkeys(f.strip() for f in features if f.strip()))
+    if not picked:
+        raise ReadinessError("choose at least one feature")
+    for f in picked:
+        if f not in CATEGORICAL and f not in inputs.snapshot.catalogue.codes:
+            known = ", ".join([*DEFAULT_FEATURES, *sorted(CATEGORICAL)])
+            raise ReadinessError(
+                f"unknown feature '{f}'; use catalogue codes or categories such as {known}"
+            )
+    return picked
+
+
+def _add_progress(
+    table: pd.DataFrame,
+    inputs: GapInputs,
+    rows: np.ndarray,
+    indicator: str,
+    ref_year: int,
+    window: int,
+) -> str:
+    """Add the indicator's value, data year, pace and progress rank; return its code."""
+    snap, units = inputs.snapshot, inputs.units
+    t = inputs.year_index(ref_year)
+    k = inputs.code_index(indicator) if _is_known(inputs, indicator) else None
+    if k is not None:
+        obs = inputs.observed[:, :, [k]]
+        value = inputs.values[t][:, k]
+        data_year = inputs.value_years[t][:, k]
+        direction = _direction(inputs, inputs.codes[k])
+        ind_code = inputs.codes[k]
+    else:
+        snap.catalogue.get(indicator)
+        obs = observed_cube(snap, [indicator], pd.DataFrame(index=units), inputs.years)
+        value, data_year = _select(inputs, indicator, ref_year)
+        direction = int(snap.catalogue.get(indicator).direction)
+        ind_code = indicator
+    pace, n_pts = slopes(obs, inputs.years, ref_year, window, MIN_POINTS)
     table["indicator"] = ind_code
     table["value"] = value[rows]
     table["data_year"] = pd.array(data_year[rows], dtype="Float64").round().astype("Int64")
-    table["trend"] = pace[rows]
-    table["trend_n"] = n_pts[rows]
+    table["trend"] = pace[:, 0][rows]
+    table["trend_n"] = n_pts[:, 0][rows]
     progress = direction * table["trend"]
     peer_rank = progress.where(table["role"] == "peer").rank(ascending=False, method="min")
     table["progress_rank"] = peer_rank.astype("Int64")
@@ -158,7 +176,7 @@ def find_peers(
     faster[progress.isna().to_numpy() | bool(np.isnan(progress.iloc[0]))] = pd.NA
     faster[0] = pd.NA
     table["faster_than_focus"] = faster
-    return Peers(code, ref_year, features, ind_code, table)
+    return ind_code
 
 
 def gower(
