@@ -1,0 +1,68 @@
+"""Trends: least-squares pace on observed years, years to target and the pace needed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from readiness.gaps.trends import outlook, slopes
+
+nan = np.nan
+
+
+def test_slope_is_least_squares_on_observed_years_only():
+    years = np.arange(2018, 2024)
+    # Economy 0: 10, 12, 14 in 2019, 2020, 2022 (2021 missing) -> slope 2 per year.
+    # Economy 1: a single value in the window -> no slope.
+    cube = np.full((6, 2, 1), nan)
+    cube[[1, 2, 4], 0, 0] = [10.0, 12.0, 16.0]
+    cube[3, 1, 0] = 50.0
+    slope, n = slopes(cube, years, 2023, window=5)
+    assert slope[0, 0] == pytest.approx(2.0) and n[0, 0] == 3
+    assert np.isnan(slope[1, 0]) and n[1, 0] == 1
+    # A 2-year window ending 2021 sees 2020 only for economy 0.
+    slope2, n2 = slopes(cube, years, 2021, window=2)
+    assert np.isnan(slope2[0, 0]) and n2[0, 0] == 1
+
+
+def test_years_to_target_already_met_not_at_current_pace_and_projections():
+    value = np.array([96.0, 100.0, 60.0, 60.0, 60.0, 60.0, 60.0, nan, 4.0])
+    anchor = np.array([2023.0] * 9)
+    pace = np.array([1.0, 0.0, -1.0, 0.0, 10.0, 4.0, 0.1, 1.0, -0.5])
+    target = np.array([100.0] * 8 + [2.0])
+    direction = np.array([1.0] * 8 + [-1.0])
+    reach, label, needed = outlook(value, anchor, pace, target, direction, 2030)
+    assert label.tolist() == [
+        "on track",
+        "already met",
+        "not at the current pace",
+        "not at the current pace",
+        "on track",
+        "too slow",
+        "after 2100",
+        "no data",
+        "on track",
+    ]
+    assert label[0] == "on track" and reach[0] == 2027  # 2023 + 4/1
+    assert label[1] == "already met" and np.isnan(reach[1]) and needed[1] == 0.0
+    assert label[2] == label[3] == "not at the current pace" and np.isnan(reach[2])
+    assert label[4] == "on track" and reach[4] == 2027  # 2023 + 40/10
+    assert label[5] == "too slow" and reach[5] == 2033  # 2023 + 40/4
+    assert label[6] == "after 2100" and np.isnan(reach[6])
+    assert label[7] == "no data"
+    assert label[8] == "on track" and reach[8] == 2027  # price 4 -> 2 at -0.5 a year
+    # Required pace: (target - value) / (2030 - anchor).
+    assert needed[2] == pytest.approx(40 / 7) and needed[8] == pytest.approx(-2 / 7)
+
+
+def test_outlook_without_a_target_is_blank_and_no_trend_is_said():
+    reach, label, needed = outlook(
+        np.array([50.0, 50.0]),
+        np.array([2023.0, 2023.0]),
+        np.array([1.0, nan]),
+        np.array([nan, 100.0]),
+        np.array([0.0, 1.0]),
+        np.array([nan, 2030.0]),
+    )
+    assert label.tolist() == ["", "no trend"] and np.isnan(needed[0])
+    assert np.isnan(reach).all()
