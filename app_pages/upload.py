@@ -6,8 +6,8 @@ from dashboard import overlay, state
 from dashboard.i18n import t
 from dashboard.layout import footer, header
 from readiness.errors import ReadinessError
+from readiness.uploads.limits import MAX_BYTES
 from readiness.uploads.safe import markdown_text
-from readiness.uploads.upload import MAX_BYTES
 
 header(t("upload.title"), t("upload.intro"))
 

@@ -20,7 +20,8 @@ sys.path.insert(0, str(REPO))
 
 from readiness.data.snapshot import load_snapshot  # noqa: E402
 from readiness.uploads.overlay import apply_overlays  # noqa: E402
-from readiness.uploads.upload import read_upload, validate_upload  # noqa: E402
+from readiness.uploads.reading import read_upload  # noqa: E402
+from readiness.uploads.upload import validate_upload  # noqa: E402
 
 TARGET_BYTES = 10_000_000
 YEARS = range(2000, 2026)

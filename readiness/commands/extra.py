@@ -40,7 +40,7 @@ def add_extra_option(parser: argparse.ArgumentParser) -> None:
 
 def read_file(path: Path, what: str = "file") -> bytes:
     """The bytes of a user's file, with a one-line error when it cannot be read."""
-    from readiness.uploads.upload import MAX_BYTES
+    from readiness.uploads.limits import MAX_BYTES
 
     try:
         size = path.stat().st_size

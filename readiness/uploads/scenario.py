@@ -102,7 +102,8 @@ def _overlay_doc(overlay: Overlay) -> dict[str, Any]:
 
 def import_scenario(data: bytes, snapshot: Snapshot) -> Scenario:
     """Read a scenario file; every overlay is validated again; ScenarioError lists problems."""
-    from readiness.uploads.upload import ParsedUpload, validate_upload
+    from readiness.uploads.tables import ParsedUpload
+    from readiness.uploads.upload import validate_upload
 
     if len(data) > MAX_SCENARIO_BYTES:
         raise ScenarioError(
@@ -185,10 +186,10 @@ def _overlay_parts(
     lengths = {len(rows[c]) for c in columns}
     if len(lengths) != 1:
         raise ScenarioError(f"{where}: the row lists iso3, indicator, year, value differ in length")
-    from readiness.uploads.upload import MAX_ROWS
+    from readiness.uploads import limits
 
-    if lengths.pop() > MAX_ROWS:
-        raise ScenarioError(f"{where}: more than {MAX_ROWS:,} rows")
+    if lengths.pop() > limits.MAX_ROWS:
+        raise ScenarioError(f"{where}: more than {limits.MAX_ROWS:,} rows")
     table = [[_text(v) for v in rows[c]] for c in columns]
     return (
         Provenance(prov["filename"], prov["sha256"], prov["uploaded_at"]),
@@ -211,7 +212,7 @@ def _text(value: Any) -> str:
 
 
 def _text_table(name: str, header: Sequence[str], rows: list[list[str]]) -> Any:
-    from readiness.uploads.upload import Table
+    from readiness.uploads.tables import Table
 
     cells = pd.DataFrame(rows, columns=range(len(header)), dtype=object)
     if cells.empty:

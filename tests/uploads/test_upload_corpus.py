@@ -11,8 +11,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from readiness.uploads import upload
-from readiness.uploads.upload import UploadError, read_upload, validate_file
+from readiness.uploads import limits
+from readiness.uploads.reading import read_upload
+from readiness.uploads.tables import UploadError
+from readiness.uploads.upload import validate_file
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "uploads"
 EXPECTED = {r["file"]: r for r in csv.DictReader((CORPUS / "expected.csv").open(encoding="utf-8"))}
@@ -142,9 +144,9 @@ def test_every_problem_is_reported_at_once(snapshot):
 
 def test_oversize_file_is_refused_unread(snapshot):
     data = b"economy,year,indicator,value\n" + b"KEN,2023,internet_use,1\n" * (
-        upload.MAX_BYTES // 24 + 10
+        limits.MAX_BYTES // 24 + 10
     )
-    assert len(data) > upload.MAX_BYTES
+    assert len(data) > limits.MAX_BYTES
     with pytest.raises(UploadError, match=r"limit is 20 MB"):
         read_upload(data, "big.csv")
     result = validate_file(data, "big.csv", snapshot)
@@ -152,7 +154,7 @@ def test_oversize_file_is_refused_unread(snapshot):
 
 
 def test_row_limit(monkeypatch, snapshot):
-    monkeypatch.setattr(upload, "MAX_ROWS", 50)
+    monkeypatch.setattr(limits, "MAX_ROWS", 50)
     data = "economy,year,indicator,value\n" + "KEN,2023,internet_use,1\n" * 1200
     with pytest.raises(UploadError, match="more than 50 rows"):
         read_upload(data.encode(), "long.csv")

@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 
 from readiness.data.snapshot import load_snapshot
 from readiness.errors import ReadinessError
+from readiness.uploads.reading import read_upload
 from readiness.uploads.safe import office_text
-from readiness.uploads.upload import UploadError, read_upload, validate_file
+from readiness.uploads.tables import UploadError
+from readiness.uploads.upload import validate_file
 
 FUZZ = settings(max_examples=150, deadline=None)
 
