@@ -1,0 +1,147 @@
+"""scripts/serve-cluster 2: nginx in front of two Streamlit processes, sessions sticky to one.
+
+Starts the real cluster on a free loopback port, checks the health check through nginx, then
+opens browser-like sessions with the bench client (bench/load.py: HTTP GET of the page, then the
+websocket speaking Streamlit's protocol, a page run and a widget change) and checks that each
+session's HTTP requests and websocket reached the same backend (nginx's X-Upstream header) and
+that sessions spread over both backends. The cluster is always stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+NGINX = os.environ.get("NGINX", "/usr/sbin/nginx")
+START_TIMEOUT = 240  # two cold `streamlit run` on a slow 2-core runner, nginx install if root
+SESSION_TIMEOUT = 90
+MAX_SESSIONS = 16  # sessions opened at most to see both backends (hash of random cookies)
+
+
+@dataclass
+class Cluster:
+    url: str
+    backends: set[str]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _bench_load() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_load", ROOT / "bench" / "load.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_load"] = module  # dataclasses look their module up while being built
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Cluster]:
+    if not Path(NGINX).exists() and os.geteuid() != 0:
+        pytest.skip(f"nginx not found at {NGINX} and not root: run scripts/ensure-nginx.sh")
+    port = _free_port()
+    proc = subprocess.Popen(
+        ["bash", str(ROOT / "scripts" / "serve-cluster"), "2", "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        text=True, start_new_session=True,
+    )  # fmt: skip
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    seen: list[str] = []
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        backends: set[str] = set()
+        while True:
+            try:
+                line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                line = None
+            if line is None:
+                pytest.fail("serve-cluster did not become ready; output:\n" + "".join(seen)[-3000:])
+            seen.append(line)
+            if line.startswith("backends:"):
+                ports = re.match(r"backends: ([\d ]+) \(", line)
+                assert ports, line
+                backends = {f"127.0.0.1:{p}" for p in ports.group(1).split()}
+            if line.startswith("READY "):
+                break
+        assert len(backends) == 2, seen
+        yield Cluster(url=line.split()[1], backends=backends)
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+        # the script stops its children itself; anything left in its group is ended here
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            pass
+        else:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_health_through_nginx_sets_the_route_cookie(cluster: Cluster) -> None:
+    with urllib.request.urlopen(f"{cluster.url}/_stcore/health", timeout=10) as r:
+        assert r.status == 200
+        assert r.read() == b"ok"
+        assert r.headers["X-Upstream"] in cluster.backends
+        cookies = r.headers.get_all("Set-Cookie") or []
+    assert any(c.startswith("readiness_route=") for c in cookies), cookies
+
+
+def test_sessions_stick_to_one_backend_and_spread_over_both(cluster: Cluster) -> None:
+    load = _bench_load()
+
+    async def sessions() -> list:
+        results = list(
+            await asyncio.gather(
+                *(load.run_session(cluster.url, "map", timeout=SESSION_TIMEOUT) for _ in range(4))
+            )
+        )
+        # more (short) sessions, one at a time, until both backends have had one
+        while len({r.ws_upstream for r in results}) < 2 and len(results) < MAX_SESSIONS:
+            results.append(
+                await load.run_session(cluster.url, "map", timeout=SESSION_TIMEOUT, change=False)
+            )
+        return results
+
+    results = asyncio.run(asyncio.wait_for(sessions(), SESSION_TIMEOUT * 3))
+    for r in results:
+        assert r.ok, r.error
+        assert r.ws_upstream in cluster.backends, r
+        assert r.http_upstreams, r
+        assert set(r.http_upstreams) == {r.ws_upstream}, r
+    assert all(r.rerun_s is not None for r in results[:4])
+    assert {r.ws_upstream for r in results} == cluster.backends
