@@ -16,11 +16,13 @@ $(STAMP): requirements.txt
 run: $(STAMP)
 	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port 8501
 
-## Set up (Python packages, Debian chromium for browser tests) and run the whole test suite.
+## Set up (Python packages; Debian chromium, fonts and nginx for the tests) and run the whole suite.
 test: $(STAMP) browser lint typecheck pytest
 
+# Debian packages the tests drive: chromium (browser tests, report charts), nginx (cluster test).
 browser:
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-nginx.sh
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
