@@ -13,7 +13,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        chromium fonts-dejavu-core fonts-noto-core fonts-noto-cjk \
+        chromium fonts-dejavu-core fonts-noto-core fonts-noto-cjk libicu-dev pkg-config g++ \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin app

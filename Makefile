@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 .PHONY: run test lint typecheck pytest bench data browser clean
 
 $(STAMP): requirements.txt
+	bash scripts/ensure-chromium.sh  # Debian packages first: PyICU builds against libicu-dev
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt

@@ -6,11 +6,13 @@ shared link opened on a freshly started server would then skip this router.
 
 import streamlit as st
 
+from dashboard import urlstate
 from dashboard.i18n import t
 from readiness.paths import STATIC_DIR
 
 ICON = str(STATIC_DIR / "favicon.png")
 
+urlstate.restore()  # the link's language names the pages below
 st.set_page_config(page_title=t("app.title"), page_icon=ICON, layout="wide")
 
 navigation = st.navigation(

@@ -21,9 +21,22 @@ from readiness.i18n import (
 __all__ = ["available_languages", "country_names", "has", "labelled", "language", "messages", "t"]
 
 
+_LAST_SEEN = [DEFAULT_LANGUAGE]
+
+
 def language() -> str:
-    """The session's language (English until a user picks another)."""
-    return normal_language(st.session_state.get("lang", DEFAULT_LANGUAGE))
+    """The session's language (English until a user picks another or a link names one).
+
+    Outside a script run there is no session: AppTest formats a widget's options again in its
+    own thread, so the language of the latest run stands in (a served app never gets there).
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return _LAST_SEEN[0]
+    lang = normal_language(st.session_state.get("lang", DEFAULT_LANGUAGE))
+    _LAST_SEEN[0] = lang
+    return lang
 
 
 def t(key: str, /, **values: object) -> str:

@@ -7,19 +7,53 @@ from collections.abc import Iterable
 import streamlit as st
 
 from dashboard import urlstate
-from dashboard.i18n import available_languages, t
+from dashboard.i18n import available_languages, language, t
 from dashboard.state import active_snapshot
+from readiness.i18n import direction
+
+# Right to left: the page's direction is set on <html> (so navigation, text, tables and controls
+# flip with it); charts stay left to right inside, so axes, legends and hover labels keep their
+# places, while their Arabic labels still run right to left.
+RTL_CSS = """<style>
+.stPlotlyChart, .js-plotly-plot, [data-testid="stDataFrame"] canvas { direction: ltr; }
+[data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"] { text-align: start; }
+</style>"""
+
+
+def page_direction() -> None:
+    """Set lang and dir on the page's <html> for the session's language (every run, so a switch
+    back to a left-to-right language undoes it)."""
+    lang = language()
+    script = (
+        "<script>const h = window.document.documentElement;"
+        f"h.setAttribute('lang', '{lang}'); h.setAttribute('dir', '{direction(lang)}');</script>"
+    )
+    st.html(script + (RTL_CSS if direction(lang) == "rtl" else ""), unsafe_allow_javascript=True)
+
+
+PICKER = "lang_picker"
+
+
+def _picked() -> None:
+    st.session_state["lang"] = st.session_state[PICKER]
+
+
+def language_picker() -> None:
+    """The language selector; the language itself is kept under "lang", which no widget owns,
+    so it survives a change of page (Streamlit drops a page's widget state when it leaves)."""
+    st.session_state[PICKER] = language()
+    st.sidebar.selectbox(
+        t("layout.language"), options=list(available_languages()), key=PICKER,
+        format_func=lambda code: t(f"layout.language_{code}"), on_change=_picked,
+    )  # fmt: skip
 
 
 def header(title: str, intro: str = "", url_keys: Iterable[str] = ()) -> None:
     """Title, one line on sources and licences, the page's intro; syncs the URL."""
     urlstate.restore()
-    languages = available_languages()
-    if len(languages) > 1:  # English only until the other UN languages' catalogues land
-        st.sidebar.selectbox(
-            t("layout.language"), options=list(languages), key="lang",
-            format_func=lambda code: t(f"layout.language_{code}"),
-        )  # fmt: skip
+    language_picker()
+    with st.sidebar:
+        page_direction()
     st.title(title)
     st.caption(t("layout.sources_line"))
     if intro:

@@ -21,6 +21,7 @@ import streamlit as st
 from dashboard.i18n import country_names, language, t
 from readiness.data.groups import Group, standard_groups
 from readiness.data.snapshot import Snapshot, load_snapshot
+from readiness.i18n import sort_key
 from readiness.index.engine import build_index, build_index_years
 from readiness.index.framework import Framework
 from readiness.index.inputs import data_for_year
@@ -203,7 +204,8 @@ def scored_economies() -> list[str]:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _sorted_economies(token: str, lang: str, _snap: Snapshot) -> tuple[str, ...]:
     n = _names(token, lang, _snap)
-    return tuple(sorted(n.index, key=lambda c: n[c]))
+    key = sort_key(lang)  # the language's order: pinyin for Chinese, ñ after n in Spanish
+    return tuple(sorted(n.index, key=lambda c: key(n[c])))
 
 
 def all_economies() -> list[str]:

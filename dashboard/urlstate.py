@@ -1,4 +1,4 @@
-"""Shareable state: the view's economy, peers, year, indicator, group and method in the URL.
+"""Shareable state in the URL: the language, economy, peers, year, indicator, group and method.
 
 The page itself is in the path (st.navigation). A link is read once, when a session starts;
 after that the session state is the truth and every run writes it back to the query string, so
@@ -14,7 +14,9 @@ from typing import Any
 import streamlit as st
 
 from dashboard import state
+from dashboard.i18n import available_languages, language
 from readiness.errors import ReadinessError
+from readiness.i18n import DEFAULT_LANGUAGE
 from readiness.index.method import Method
 
 KEYS = ("economy", "peers", "year", "indicator", "group", "groups", "method")
@@ -47,6 +49,12 @@ def restore() -> None:
     st.session_state[_RESTORED] = True
     params = st.query_params
     problems: list[str] = []
+    if "lang" in params:
+        lang = params["lang"].strip().lower()
+        if lang in available_languages():
+            st.session_state["lang"] = lang
+        else:
+            problems.append(f"lang={params['lang']}")
     if "economy" in params:
         st.session_state["economy"] = params["economy"].strip().upper()
     if "peers" in params:
@@ -76,8 +84,10 @@ def restore() -> None:
 
 
 def values(keys: Iterable[str]) -> dict[str, str]:
-    """The query string for the shared state this page shows."""
+    """The query string for the shared state this page shows (and the language, if not English)."""
     out: dict[str, Any] = {}
+    if language() != DEFAULT_LANGUAGE:
+        out["lang"] = language()
     for key in keys:
         if key == "economy":
             out["economy"] = state.current_economy()

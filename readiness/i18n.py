@@ -8,7 +8,10 @@ on a page and in a file.
 from __future__ import annotations
 
 import functools
+import unicodedata
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DEFAULT_LANGUAGE = "en"
@@ -62,3 +65,71 @@ def translate(lang: str, key: str, /, **values: object) -> str:
 def has(key: str) -> bool:
     """Whether the English catalogue defines `key`."""
     return key in messages(DEFAULT_LANGUAGE)
+
+
+def direction(lang: str) -> str:
+    """ "rtl" for a right-to-left language (Arabic), else "ltr"."""
+    return "rtl" if normal_language(lang) in RTL_LANGUAGES else "ltr"
+
+
+@functools.cache
+def sort_key(lang: str) -> Callable[[str], Any]:
+    """A key that orders text as the language does (ICU collation: pinyin for Chinese, ...).
+
+    PyICU draws on CLDR's rules; without it (a notebook that lacks the package) names are
+    ordered by their letters with accents folded, which is right for English only.
+    """
+    try:
+        import icu
+    except ImportError:
+        return _folded
+    collator = icu.Collator.createInstance(icu.Locale(normal_language(lang)))
+    return collator.getSortKey
+
+
+def _folded(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def sorted_texts(texts: Iterable[str], lang: str) -> list[str]:
+    """The texts in the language's alphabetical order."""
+    return sorted(texts, key=sort_key(lang))
+
+
+def _with_decimals(pattern: str, digits: int) -> str:
+    """The locale's number pattern with exactly `digits` decimals."""
+    head, _, tail = pattern.partition(";")[0].partition(".")
+    if tail:  # "#,##0.###" -> keep what follows the decimals (a % sign, a space)
+        tail = tail.lstrip("#0")
+    else:
+        cut = head.rfind("0") + 1
+        head, tail = head[:cut], head[cut:]
+    return head + ("." + "0" * digits if digits > 0 else "") + tail
+
+
+def format_number(value: float, lang: str, digits: int = 1) -> str:
+    """A number with `digits` decimals, grouped and punctuated as the locale writes it (Babel)."""
+    from babel import Locale
+    from babel.numbers import format_decimal
+
+    locale = Locale.parse(normal_language(lang))
+    pattern = _with_decimals(locale.decimal_formats[None].pattern, digits)
+    return format_decimal(value, format=pattern, locale=locale)
+
+
+def format_percent(share: float, lang: str, digits: int = 0) -> str:
+    """A share (0.42) as a percentage in the locale's way ("42 %" in French)."""
+    from babel import Locale
+    from babel.numbers import format_percent as babel_percent
+
+    locale = Locale.parse(normal_language(lang))
+    pattern = _with_decimals(locale.percent_formats[None].pattern, digits)
+    return babel_percent(share, format=pattern, locale=locale)
+
+
+def format_date(day: object, lang: str) -> str:
+    """A date (or datetime) in the locale's medium form ("3 déc. 2026")."""
+    from babel.dates import format_date as babel_date
+
+    return babel_date(day, format="medium", locale=normal_language(lang))  # type: ignore[arg-type]

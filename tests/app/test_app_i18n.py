@@ -104,6 +104,6 @@ def test_another_language_with_english_fallback(tmp_path, monkeypatch):
         assert at.selectbox(key="_w_map_indicator").label == "Show"  # English fallback
         economy = at.selectbox(key="_w_map_economy")
         assert "Allemagne" in economy.options  # names from the master's French column
-        assert at.selectbox(key="lang").options == ["English", "Français"]
+        assert at.selectbox(key="lang_picker").options == ["English", "Français"]
     finally:
         i18n.messages.cache_clear()
