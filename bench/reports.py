@@ -60,7 +60,7 @@ def in_process() -> None:
     from readiness.data.snapshot import load_snapshot
     from readiness.reports import export
     from readiness.reports.export import image_server
-    from readiness.reports.model import Subject, build_report, scoring_context
+    from readiness.reports.build import Subject, build_report, scoring_context
     from readiness.reports.writers import figure_images, write_report
 
     snapshot = load_snapshot()

@@ -36,8 +36,8 @@ def prepare_report(
     progress: Any = None,
 ) -> tuple[str, bytes]:
     """(file name, bytes) of a report; `progress(share, text)` is told how far it has got."""
+    from readiness.reports.build import Subject, build_report, scoring_context
     from readiness.reports.export import image_server
-    from readiness.reports.model import Subject, build_report, scoring_context
     from readiness.reports.writers import figure_images, write_report
 
     def tell(share: float, text: str) -> None:

@@ -66,7 +66,7 @@ def _snapshot(args: argparse.Namespace):
 def _report(args: argparse.Namespace) -> int:
     from readiness.index.method import Method, load_method
     from readiness.reports.export import BATCH_TABS, TABS, image_server
-    from readiness.reports.model import Subject, build_report, resolve_subject, scoring_context
+    from readiness.reports.build import Subject, build_report, resolve_subject, scoring_context
     from readiness.reports.writers import figure_images, write_report
 
     if args.batch and args.group is None:

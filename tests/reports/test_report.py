@@ -12,20 +12,17 @@ import pytest
 
 from readiness.errors import ReadinessError
 from readiness.figures import views
+from readiness.reports.build import Subject, build_report, resolve_subject, scoring_context
+from readiness.reports.context import find_group
 from readiness.reports.model import (
     MC_SAMPLES,
     MC_SEED,
     MISSING,
-    Subject,
-    build_report,
-    find_group,
     format_interval,
     format_rank,
     format_score,
-    priority_table,
-    resolve_subject,
-    scoring_context,
 )
+from readiness.reports.sections import priority_table
 
 PILLARS = ("CONN", "BBAF", "POLICY", "ENABLE")
 

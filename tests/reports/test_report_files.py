@@ -18,15 +18,13 @@ from PIL import Image
 from pptx import Presentation
 from pypdf import PdfReader
 
+from readiness.reports.build import Subject, build_report, scoring_context
 from readiness.reports.model import (
     MC_SAMPLES,
     MC_SEED,
-    Subject,
-    build_report,
     format_interval,
     format_rank,
     format_score,
-    scoring_context,
 )
 from readiness.reports.writers import figure_images, write_report
 

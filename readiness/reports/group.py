@@ -1,0 +1,307 @@
+"""The needs report for a group of economies: an ITU-D region, income or development group."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from readiness.data.groups import Group
+from readiness.errors import ReadinessError
+from readiness.reports.citations import citations
+from readiness.reports.context import (
+    Context,
+    component_name,
+    components,
+    economy_name,
+    short_label,
+    value_sources,
+)
+from readiness.reports.model import (
+    MISSING,
+    USER_SOURCE_PREFIX,
+    FigureSpec,
+    KeyFigure,
+    Report,
+    Section,
+    Subject,
+    Table,
+    format_count,
+    format_interval,
+    format_rank,
+    format_score,
+    to_float,
+)
+from readiness.reports.sections import (
+    caveats,
+    group_gaps_section,
+    method_bullets,
+    no_scores_note,
+    priority_table,
+    priority_text,
+    score_map,
+)
+
+
+def members_table(ctx: Context, members: Sequence[str]) -> pd.DataFrame:
+    """Members' scores, rank, rank interval and tier as text, best first then not scored."""
+    res = ctx.result
+    fw = ctx.framework
+    rows = []
+    for iso in members:
+        iv = ctx.intervals.loc[iso]
+        row = {
+            "ISO3": iso,
+            "Economy": economy_name(ctx, iso),
+            "Index": format_score(res.index.loc[iso]),
+        }
+        for p in fw.pillars:
+            row[fw.name(p)] = format_score(res.scores.loc[iso, p])
+        row["Rank"] = format_rank(res.rank.loc[iso])
+        row["Rank interval (5-95%)"] = format_interval(iv["rank_p05"], iv["rank_p95"])
+        row["Tier"] = str(res.tiers.loc[iso])
+        rows.append({**row, "_sort": to_float(res.rank.loc[iso])})
+    frame = pd.DataFrame(rows)
+    frame["_sort"] = pd.to_numeric(frame["_sort"], errors="coerce")
+    frame = frame.sort_values(["_sort", "ISO3"], na_position="last", kind="stable")
+    return frame.drop(columns="_sort").reset_index(drop=True)
+
+
+def spread_table(ctx: Context, members: Sequence[str]) -> pd.DataFrame:
+    """Spread of the index and pillars within the group: n, min, quartiles, max (who)."""
+    res = ctx.result
+    rows = []
+    for code in components(ctx):
+        v = res.scores[code].reindex(list(members)).dropna()
+        if v.empty:
+            rows.append({"Component": component_name(ctx, code), "Scored": f"0/{len(members)}"})
+            continue
+        q = v.quantile([0.25, 0.5, 0.75])
+        rows.append(
+            {
+                "Component": component_name(ctx, code),
+                "Scored": format_count(len(v), len(members)),
+                "Lowest": f"{format_score(v.min())} ({economy_name(ctx, str(v.idxmin()))})",
+                "Q1": format_score(q.iloc[0]),
+                "Median": format_score(q.iloc[1]),
+                "Q3": format_score(q.iloc[2]),
+                "Highest": f"{format_score(v.max())} ({economy_name(ctx, str(v.idxmax()))})",
+            }
+        )
+    cols = ["Component", "Scored", "Lowest", "Q1", "Median", "Q3", "Highest"]
+    return pd.DataFrame(rows).reindex(columns=cols).fillna(MISSING)
+
+
+def group_comparison(ctx: Context, group: Group) -> tuple[pd.DataFrame, pd.DataFrame]:
+    others = [group, ctx.groups["WORLD"]]
+    if group.code != "HIC" and "HIC" in ctx.groups:
+        others.append(ctx.groups["HIC"])  # the usual benchmark for developing-country gaps
+    agg = ctx.result.group_aggregates({g.code: g.members for g in others})
+    comps = components(ctx)
+    text = pd.DataFrame({"Component": [component_name(ctx, c) for c in comps]})
+    numeric = pd.DataFrame({"component": [component_name(ctx, c) for c in comps]})
+    for g in others:
+        sub = agg[agg["group"] == g.code].set_index("code")
+        label = short_label(g)
+        text[f"{label}: mean"] = [format_score(sub.loc[c, "mean"]) for c in comps]
+        text[f"{label}: population-weighted"] = [
+            format_score(sub.loc[c, "population_weighted"]) for c in comps
+        ]
+        text[f"{label}: scored"] = [str(sub.loc[c, "coverage"]) for c in comps]
+        numeric[label] = [to_float(sub.loc[c, "mean"]) for c in comps]
+    return text, numeric
+
+
+def group_report(ctx: Context, group: Group) -> Report:
+    """The needs report for a group: summary, map, members, spread, comparison, gaps, data."""
+    res = ctx.result
+    members = [m for m in group.members if m in res.raw.index]
+    if not members:
+        raise ReadinessError(f"group {group.code} has no members in the data")
+    idx = (
+        res.group_aggregates({group.code: members}).set_index("code").loc[ctx.framework.index_code]
+    )
+    key = _key_figures(ctx, members, idx)
+    label = short_label(group)
+    table = members_table(ctx, members)
+    sections = [
+        Section(
+            "summary",
+            "Summary",
+            paragraphs=(
+                f"{group.label}: {len(members)} economies, {int(idx['n'])} scored for "
+                f"{ctx.year}. Mean readiness index {format_score(idx['mean'])} "
+                f"(population-weighted {format_score(idx['population_weighted'])}).",
+                *no_scores_note(ctx),
+            ),
+        ),
+        Section("map", "Map", figures=(score_map(ctx, members, f"{label}: readiness index"),)),
+        _members_section(ctx, members, label, table),
+        _spread_section(ctx, members, label),
+        _comparison_section(ctx, group),
+        group_gaps_section(ctx, group),
+        _priorities_section(ctx, members),
+        Section(
+            "data",
+            "Data, data gaps and estimates",
+            tables=(Table("Members with a value, per indicator", coverage_table(ctx, members)),),
+        ),
+        Section("method", "Method", bullets=method_bullets(ctx)),
+    ]
+    src = value_sources(ctx, members)["source"].dropna().tolist()
+    return Report(
+        subject=Subject.group(group.code),
+        title=f"{group.label}: IoT and smart-city readiness",
+        subtitle=f"Needs report, reference year {ctx.year} (WTDC-22 Resolution 85)",
+        year=ctx.year,
+        key_figures=key,
+        sections=tuple(sections),
+        citations=citations(ctx, src),
+        notes=caveats(pd.Series(dtype=object)),
+        highlights=_highlights(key, table),
+    )
+
+
+def _key_figures(ctx: Context, members: list[str], idx: pd.Series) -> tuple[KeyFigure, ...]:
+    median = ctx.result.index.reindex(members).median()
+    return (
+        KeyFigure("Members", str(len(members))),
+        KeyFigure("Scored", format_count(int(idx["n"]), int(idx["N"])), "members with an index"),
+        KeyFigure("Mean index", format_score(idx["mean"]), "simple mean of members"),
+        KeyFigure(
+            "Population-weighted index",
+            format_score(idx["population_weighted"]),
+            "weighted by population",
+        ),
+        KeyFigure("Median index", format_score(median), "of scored members"),
+    )
+
+
+def _highlights(key: tuple[KeyFigure, ...], table: pd.DataFrame) -> tuple[str, ...]:
+    """Short lines for the deck: the key figures, the three most and least ready members."""
+    scored = table[table["Index"] != MISSING]
+    top = scored.head(3)
+    bottom = scored.tail(3).iloc[::-1] if len(scored) > 3 else scored.iloc[0:0]
+    return tuple(
+        [f"{k.label}: {k.value}" for k in key]
+        + [f"Most ready: {r['Economy']} ({r['Index']}, rank {r['Rank']})"
+           for _, r in top.iterrows()]
+        + [f"Least ready: {r['Economy']} ({r['Index']}, rank {r['Rank']})"
+           for _, r in bottom.iterrows()]
+    )  # fmt: skip
+
+
+def _members_section(ctx: Context, members: list[str], label: str, table: pd.DataFrame) -> Section:
+    res = ctx.result
+    bars = pd.DataFrame(
+        {
+            "name": [economy_name(ctx, m) for m in members],
+            "score": [to_float(res.index.loc[m]) for m in members],
+            "tier": [str(res.tiers.loc[m]) for m in members],
+        }
+    )
+    return Section(
+        "members",
+        "Members",
+        tables=(Table("Members' scores, ranks and tiers", table),),
+        figures=(
+            FigureSpec(
+                "members",
+                "member_bars",
+                f"{label}: readiness index by member",
+                f"Readiness index {ctx.year}; members not scored are left out.",
+                bars,
+            ),
+        ),
+    )
+
+
+def _spread_section(ctx: Context, members: list[str], label: str) -> Section:
+    fw = ctx.framework
+    pillar_long = ctx.result.scores.reindex(members)[list(fw.pillars)]
+    pillar_long.columns = [fw.name(p) for p in fw.pillars]
+    return Section(
+        "spread",
+        "Spread within the group",
+        tables=(Table("Spread of scores among members", spread_table(ctx, members)),),
+        figures=(
+            FigureSpec(
+                "spread",
+                "spread_box",
+                f"{label}: spread of pillar scores",
+                f"Pillar scores of the members, {ctx.year}.",
+                pillar_long.reset_index(drop=True),
+            ),
+        ),
+    )
+
+
+def _comparison_section(ctx: Context, group: Group) -> Section:
+    comparison, numeric = group_comparison(ctx, group)
+    return Section(
+        "comparison",
+        "Comparison with the world and high-income economies",
+        tables=(Table("Group and world means", comparison),),
+        figures=(
+            FigureSpec(
+                "components",
+                "component_bars",
+                f"{short_label(group)}, the world and high-income economies",
+                f"Simple means of index and pillar scores, {ctx.year}.",
+                numeric,
+            ),
+        ),
+    )
+
+
+def _priorities_section(ctx: Context, members: list[str]) -> Section:
+    prio = priority_table(ctx, members)
+    return Section(
+        "priorities",
+        "Priority areas",
+        paragraphs=(
+            "The largest gaps weighted by importance: the members' mean share of the way "
+            "still to go (to the 2030 target where there is one, else to the best goalpost) "
+            "times the indicator's weight in the index, in index points.",
+        ),
+        tables=(Table("Priority areas", priority_text(ctx, prio, len(members))),),
+    )
+
+
+def coverage_table(ctx: Context, members: Sequence[str]) -> pd.DataFrame:
+    res = ctx.result
+    fw = ctx.framework
+    raw = res.raw.reindex(list(members))
+    est = res.estimates.reindex(list(members)) if res.estimates is not None else None
+    src = value_sources(ctx, members)
+    user = src[src["source"].fillna("").str.startswith(USER_SOURCE_PREFIX)]
+    user_n = user.groupby("indicator").size()
+    status = None
+    if ctx.gaps is not None:
+        from readiness.gaps.datagaps import group_datagaps
+
+        members_group = Group("MEMBERS", "members", "custom", tuple(members))
+        status = group_datagaps(ctx.gaps, [members_group], [ctx.year]).set_index("indicator")
+    rows = []
+    for c in fw.indicators:
+        n = int(raw[c].notna().sum())
+        row = {
+            "Indicator": fw.name(c),
+            "With data": format_count(n, len(members)),
+            "Estimates": str(int(est[c].fillna(False).astype(bool).sum()))
+            if est is not None
+            else "",
+            "Median year": ""
+            if res.years is None or n == 0
+            else str(int(res.years.reindex(list(members))[c].dropna().median())),
+        }
+        if status is not None and c in status.index:
+            st = status.loc[c]
+            row["Reported"] = str(int(st["reported"]))
+            row["Carried forward"] = str(int(st["carried_forward"]))
+            row["Missing"] = str(int(st["missing"]))
+            row["Missing members"] = str(st["missing_members"]).replace(",", ", ")
+        if len(user_n):
+            row["User data"] = str(int(user_n.get(c, 0)))
+        rows.append(row)
+    return pd.DataFrame(rows)
