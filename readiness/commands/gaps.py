@@ -19,8 +19,8 @@ GAPS_OUTPUT = (
     "group", "year", "code", "level", "name", "unit", "weighted", "simple", "coverage",
     "population_share", "median_data_year", "estimate_share", "target", "target_year", "gap",
     "to_go", "band", "world", "gap_to_world", "high_income", "gap_to_high_income", "trend",
-    "trend_n", "trend_coverage", "reach_year", "outlook", "required_pace", "benchmark",
-    "benchmark_year", "benchmark_gap",
+    "trend_n", "trend_coverage", "trend_from", "trend_to", "reach_year", "outlook",
+    "required_pace", "benchmark", "benchmark_year", "benchmark_gap",
 )  # fmt: skip
 
 

@@ -18,7 +18,13 @@ from readiness.data.groups import Group, resolve_group
 from readiness.errors import ReadinessError
 from readiness.gaps.cube import GapInputs, aggregate, gap_inputs, membership
 from readiness.gaps.targets import Targets, gap, progress
-from readiness.gaps.trends import DEFAULT_WINDOW, MIN_POINTS, outlook, slopes, slopes_by_year
+from readiness.gaps.trends import (
+    DEFAULT_WINDOW,
+    MIN_POINTS,
+    fit_trends,
+    fits_by_year,
+    outlook,
+)
 
 WORLD, HIGH_INCOME = "WORLD", "HIC"
 MIN_TREND_COVERAGE = 0.5  # share of the valued members' population that must have a pace
@@ -31,8 +37,8 @@ GAP_COLUMNS = (
     "median_data_year", "estimate_share",
     "target", "target_direction", "target_year", "gap", "to_go", "band",
     "world", "gap_to_world", "high_income", "gap_to_high_income",
-    "trend", "trend_n", "trend_coverage", "reach_year", "outlook", "required_pace",
-    "benchmark", "benchmark_year", "benchmark_gap",
+    "trend", "trend_n", "trend_coverage", "trend_from", "trend_to", "reach_year", "outlook",
+    "required_pace", "benchmark", "benchmark_year", "benchmark_gap",
 )  # fmt: skip
 
 
@@ -86,7 +92,7 @@ def _group_figures(
     stats = aggregate(
         inputs.values[t_idx], m_t, w_t, inputs.value_years[t_idx], inputs.estimates[t_idx]
     )
-    pace_t, _ = slopes_by_year(
+    pace_t, _, first_t, last_t = fits_by_year(
         inputs.observed, inputs.years, window, min_points, inputs.years[t_idx]
     )
     pace = aggregate(pace_t, m_t, w_t, extremes=False)
@@ -109,6 +115,7 @@ def _group_figures(
     return {
         "stats": stats,
         "pace_n": pace.n,
+        "trend_years": _trend_years(m_t, pace_t, first_t, last_t, group_pace),
         "trend_cover": trend_cover,
         "group_pace": group_pace,
         "target": target,
@@ -180,11 +187,37 @@ def _gap_frame(
             "trend": flat(f["group_pace"]),
             "trend_n": flat(f["pace_n"]).astype(int),
             "trend_coverage": flat(f["trend_cover"]),
+            "trend_from": _years(flat(f["trend_years"][0])),
+            "trend_to": _years(flat(f["trend_years"][1])),
             "reach_year": flat(f["reach"]),
             "outlook": flat(f["outlook"]),
             "required_pace": flat(f["needed"]),
         }
     )
+
+
+def _trend_years(
+    member: np.ndarray,
+    pace: np.ndarray,
+    first: np.ndarray,
+    last: np.ndarray,
+    group_pace: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The years a group's pace rests on: its members' earliest first and latest last year.
+
+    Years x groups x codes; NaN where the group has no pace.
+    """
+    low = np.full(group_pace.shape, np.nan)
+    high = low.copy()
+    for t in range(member.shape[0]):
+        used = (member[t] > 0)[:, :, None] & ~np.isnan(pace[t])[None]
+        with np.errstate(invalid="ignore"):
+            lo = np.where(used, first[t][None], np.inf).min(axis=1)
+            hi = np.where(used, last[t][None], -np.inf).max(axis=1)
+        low[t] = np.where(np.isfinite(lo), lo, np.nan)
+        high[t] = np.where(np.isfinite(hi), hi, np.nan)
+    keep = ~np.isnan(group_pace)
+    return np.where(keep, low, np.nan), np.where(keep, high, np.nan)
 
 
 def _numeric(a: Any) -> bool:
@@ -225,8 +258,8 @@ def _add_benchmarks(out: pd.DataFrame, targets: Targets) -> None:
 # --- economies ------------------------------------------------------------------------------
 ECONOMY_COLUMNS = (
     "iso3", "name", "year", "code", "name_indicator", "value", "data_year", "estimate",
-    "target", "gap", "to_go", "band", "trend", "trend_n", "reach_year", "outlook",
-    "required_pace",
+    "target", "gap", "to_go", "band", "trend", "trend_n", "trend_from", "trend_to", "reach_year",
+    "outlook", "required_pace",
 )  # fmt: skip
 
 
@@ -254,7 +287,7 @@ def economy_gaps(
     else:
         u = np.arange(len(units))
     obs = inputs.observed[:, :, k]
-    pace, n_pts = slopes(obs, inputs.years, ref_year, window, min_points)
+    pace, n_pts, first, last = fit_trends(obs, inputs.years, ref_year, window, min_points)
     value = inputs.values[t][np.ix_(u, k)]
     data_year = inputs.value_years[t][np.ix_(u, k)]
     est = inputs.estimates[t][np.ix_(u, k)]
@@ -281,12 +314,19 @@ def economy_gaps(
             "band": np.where(direction == 0, "", inputs.targets.band(prog)).reshape(-1),
             "trend": pace[u].reshape(-1),
             "trend_n": n_pts[u].reshape(-1),
+            "trend_from": _years(np.where(np.isnan(pace), np.nan, first)[u]),
+            "trend_to": _years(np.where(np.isnan(pace), np.nan, last)[u]),
             "reach_year": pd.array(reach.reshape(-1), dtype="Float64").astype("Int64"),
             "outlook": look.reshape(-1),
             "required_pace": needed.reshape(-1),
         }
     )
     return out[list(ECONOMY_COLUMNS)]
+
+
+def _years(a: np.ndarray) -> pd.Series:
+    """Calendar years as whole numbers, <NA> where missing."""
+    return pd.Series(np.round(a.reshape(-1))).astype("Int64")
 
 
 __all__ = ["ECONOMY_COLUMNS", "GAP_COLUMNS", "economy_gaps", "gap_table"]

@@ -18,6 +18,7 @@ from readiness.reports.context import (
     value_sources,
 )
 from readiness.reports.model import (
+    DASH,
     MC_SAMPLES,
     MC_SEED,
     MISSING,
@@ -201,6 +202,7 @@ def gap_rows(
             "Gap": format_value(r["gap"]),
             "Progress band": str(r["band"]) or MISSING,
             "Trend per year": "" if is_missing(r["trend"]) else f"{float(r['trend']):+.2f}",
+            "Trend years": trend_years(r),
             "Reach year": "" if is_missing(reach) else str(int(reach)),  # type: ignore[arg-type]
             "Years to target": years_to,
             "Outlook": str(r["outlook"] or ""),
@@ -209,6 +211,14 @@ def gap_rows(
             row["Members with data"] = str(r["coverage"])
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def trend_years(row: dict) -> str:
+    """The years a trend rests on, such as 2019-2024 (en dash); empty without a trend."""
+    lo, hi = row.get("trend_from"), row.get("trend_to")
+    if is_missing(row.get("trend")) or is_missing(lo) or is_missing(hi):
+        return ""
+    return f"{int(to_float(lo))}{DASH}{int(to_float(hi))}"
 
 
 def gap_figure(frame: pd.DataFrame, title: str, year: int, name_col: str) -> FigureSpec:

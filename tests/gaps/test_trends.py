@@ -66,3 +66,21 @@ def test_outlook_without_a_target_is_blank_and_no_trend_is_said():
     )
     assert label.tolist() == ["", "no trend"] and np.isnan(needed[0])
     assert np.isnan(reach).all()
+
+
+def test_a_sparse_series_takes_its_trend_from_the_ten_year_look_back():
+    """Kenya's Internet use: 22.7% in 2019 and 35.0% in 2024 give +2.46 a year over 2019-2024."""
+    from readiness.gaps.trends import fit_trends
+
+    years = np.arange(2010, 2025)
+    cube = np.full((len(years), 4, 1), nan)
+    cube[years == 2019, 0, 0], cube[years == 2024, 0, 0] = 22.7, 35.0
+    cube[years == 2018, 0, 0] = 19.5  # older values do not dilute the most recent pace
+    cube[years == 2016, 1, 0], cube[years == 2018, 1, 0] = 10.0, 11.0  # only 2 years apart
+    cube[years == 2012, 2, 0], cube[years == 2024, 2, 0] = 5.0, 9.0  # 2012 is out of look-back
+    cube[years == 2022, 3, 0], cube[years == 2024, 3, 0] = 1.0, 2.0  # the 5-year window suffices
+    slope, n, first, last = fit_trends(cube, years, 2024)
+    assert slope[0, 0] == pytest.approx(12.3 / 5) and n[0, 0] == 2
+    assert (first[0, 0], last[0, 0]) == (2019, 2024)
+    assert np.isnan(slope[1, 0]) and np.isnan(slope[2, 0])
+    assert slope[3, 0] == pytest.approx(0.5) and (first[3, 0], last[3, 0]) == (2022, 2024)

@@ -19,6 +19,8 @@ def _frame(**extra) -> pd.DataFrame:
         "gap": 65.0,
         "band": "Low",
         "trend": 2.46,
+        "trend_from": 2019,
+        "trend_to": 2024,
         "reach_year": 2051,
         "outlook": "off track",
     }
@@ -31,6 +33,7 @@ def test_gap_rows_are_text_with_years_to_target():
     assert row["Value"] == "35.0"
     assert row["Target"] == "100.0"
     assert row["Trend per year"] == "+2.46"
+    assert row["Trend years"] == "2019\u20132024"
     assert row["Reach year"] == "2051"
     assert row["Years to target"] == "27"
     assert row["Outlook"] == "off track"
@@ -42,3 +45,4 @@ def test_gap_rows_mark_user_data_and_ceilings():
     assert row["Value"] == "35.0 (user data)"
     assert row["Target"].startswith("<= ")
     assert row["Trend per year"] == "" and row["Years to target"] == ""
+    assert row["Trend years"] == ""
