@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -24,11 +25,16 @@ def excel_bytes(table: pd.DataFrame, sheet: str = "data") -> bytes:
     for col in frame.columns:
         if isinstance(frame[col].dtype, pd.api.extensions.ExtensionDtype):
             frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
-    return to_excel_bytes(frame, re.sub(r"[^A-Za-z0-9 _-]", "", sheet)[:31] or "data")
+    return to_excel_bytes(frame, re.sub(r"[][:*?/\\\x00-\x1f'\x7f]", "", sheet)[:31] or "data")
 
 
 def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "table"
+    """A file name from a table's name: its letters and digits in any script, joined by "-"."""
+    kept = (
+        c if unicodedata.category(c)[0] in "LMN" else "-"
+        for c in unicodedata.normalize("NFC", name.lower())
+    )
+    return re.sub(r"-+", "-", "".join(kept)).strip("-") or "table"
 
 
 def offer(table: pd.DataFrame, name: str, key: str) -> None:

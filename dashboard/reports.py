@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import streamlit as st
 
-from dashboard.i18n import t
+from dashboard.i18n import language, t
 from readiness.errors import ReadinessError
 from readiness.index.method import Method
 
@@ -47,7 +47,7 @@ def prepare_report(
     tell(0.05, t("reports.scoring"))
     ctx = scoring_context(snapshot, year, method)
     subject = Subject.economy(code) if kind == "economy" else Subject.group(code)
-    report = build_report(snapshot, subject, context=ctx)
+    report = build_report(snapshot, subject, context=ctx, lang=language())
     with image_server():
         images = figure_images(
             report,
@@ -85,7 +85,7 @@ def report_download(
         format_func=lambda f: t(f"reports.format_{f}"),
         key=f"{key}_format",
     )
-    request = _request_key(kind, code, int(year), method, str(fmt), token)
+    request = _request_key(kind, code, int(year), method, f"{fmt}-{language()}", token)
     if right.button(t("reports.prepare"), key=f"{key}_prepare", disabled=request in store):
         bar = st.progress(0.0, text=t("reports.starting"))
         try:

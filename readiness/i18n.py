@@ -17,6 +17,15 @@ LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DEFAULT_LANGUAGE = "en"
 UN_LANGUAGES = ("en", "fr", "es", "ru", "zh", "ar")
 RTL_LANGUAGES = frozenset({"ar"})
+# The language tags files carry (Word's w:lang, PowerPoint's lang, PDF's /Lang).
+LANGUAGE_TAGS = {
+    "en": "en-GB",
+    "fr": "fr-FR",
+    "es": "es-ES",
+    "ru": "ru-RU",
+    "zh": "zh-CN",
+    "ar": "ar-SA",
+}
 
 
 def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from readiness.errors import ReadinessError
+from readiness.i18n import UN_LANGUAGES
 
 if TYPE_CHECKING:
     from readiness.reports.model import Report
@@ -37,6 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, required=True, help="output file (a .zip with --batch)")
     p.add_argument("--year", type=int, default=None, help="reference year (default: latest)")
     p.add_argument("--method", type=Path, default=None, help="method file (JSON or YAML)")
+    p.add_argument(
+        "--lang", choices=UN_LANGUAGES, default="en", help="language of the report (default: en)"
+    )
     p.add_argument(
         "--batch", action="store_true", help="one report per member of --group, into a zip"
     )
@@ -65,8 +69,8 @@ def _snapshot(args: argparse.Namespace):
 
 def _report(args: argparse.Namespace) -> int:
     from readiness.index.method import Method, load_method
-    from readiness.reports.export import BATCH_TABS, TABS, image_server
     from readiness.reports.build import Subject, build_report, resolve_subject, scoring_context
+    from readiness.reports.export import BATCH_TABS, TABS, image_server
     from readiness.reports.writers import figure_images, write_report
 
     if args.batch and args.group is None:
@@ -87,7 +91,7 @@ def _report(args: argparse.Namespace) -> int:
     with image_server(BATCH_TABS if args.batch else TABS):
         ctx = scoring_context(snapshot, args.year, method)
         if not args.batch:
-            report = build_report(snapshot, subject, context=ctx)
+            report = build_report(snapshot, subject, context=ctx, lang=args.lang)
             data = write_report(report, args.format)
             out.write_bytes(data)
             print(f"wrote {out} ({len(data):,} bytes, {time.perf_counter() - started:.1f} s)")
@@ -101,7 +105,7 @@ def _report(args: argparse.Namespace) -> int:
             print(f"[{k}/{len(members)}] {iso3}", file=sys.stderr, flush=True)
 
         def prepare(iso3: str) -> tuple[Report, dict[str, bytes]]:
-            report = build_report(snapshot, Subject.economy(iso3), context=ctx)
+            report = build_report(snapshot, Subject.economy(iso3), context=ctx, lang=args.lang)
             return report, figure_images(report)
 
         total = write_batch(

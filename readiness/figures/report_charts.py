@@ -194,7 +194,11 @@ def render(spec) -> go.Figure:
     builder = _BUILDERS.get(spec.kind)
     if builder is None:
         raise ReadinessError(f"no chart builder for figure kind {spec.kind!r}")
-    return builder(spec)
+    fig = builder(spec)
+    axis = spec.option("axis_title")  # in the report's language (readiness.reports.localise)
+    if axis:
+        fig.update_xaxes(title={"text": _label(axis)})
+    return fig
 
 
 def figure_size(fig: go.Figure) -> tuple[int, int]:

@@ -13,6 +13,7 @@ from readiness.index.method import Method
 from readiness.reports.context import Context, find_group, resolve_subject, scoring_context
 from readiness.reports.economy import economy_report
 from readiness.reports.group import group_report
+from readiness.reports.localise import localise
 from readiness.reports.model import Report, Subject
 
 
@@ -22,15 +23,18 @@ def build_report(
     year: int | None = None,
     method: Method | None = None,
     context: Context | None = None,
+    lang: str = "en",
 ) -> Report:
-    """The report for one economy or group; pass `context` to reuse one scoring run in a batch."""
+    """The report for one economy or group in `lang`; pass `context` to reuse one scoring run."""
     ctx = context or scoring_context(snapshot, year, method)
     if subject.kind == "economy":
-        return economy_report(ctx, subject.code)
-    if subject.kind == "group":
+        report = economy_report(ctx, subject.code, lang)
+    elif subject.kind == "group":
         group = ctx.groups.get(subject.code) or find_group(ctx.snapshot, subject.code, ctx.year)
-        return group_report(ctx, group)
-    raise ReadinessError(f"unknown report subject kind {subject.kind!r}")
+        report = group_report(ctx, group)
+    else:
+        raise ReadinessError(f"unknown report subject kind {subject.kind!r}")
+    return localise(report, ctx, lang)
 
 
 __all__ = ["Context", "Report", "Subject", "build_report", "resolve_subject", "scoring_context"]

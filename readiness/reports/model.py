@@ -179,6 +179,7 @@ class Report:
     citations: tuple[Citation, ...]
     notes: tuple[str, ...] = ()  # speaker notes / caveats
     highlights: tuple[str, ...] = field(default=())  # short lines for the deck
+    lang: str = "en"  # one of readiness.i18n.UN_LANGUAGES; the writers tag the files with it
 
     def section(self, key: str) -> Section:
         for s in self.sections:

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from readiness.i18n import LANGUAGE_TAGS, RTL_LANGUAGES, normal_language, translate
 from readiness.reports.model import Report, Table
 from readiness.reports.writers import image_key
 from readiness.uploads.safe import office_text
 
 TABLE_STYLE = "Light Grid Accent 1"
+WORDS = ("key_figures", "key_figure", "value", "note", "sources", "licence", "none")
 IMAGE_WIDTH = Cm(16)
 
 
@@ -34,14 +39,15 @@ def write_docx(report: Report, images: Mapping[str, bytes]) -> bytes:
 
     doc.add_heading(office_text(report.title), level=0)
     doc.add_paragraph(office_text(report.subtitle))
+    word = {k: translate(report.lang, f"report_layout.writer.{k}") for k in WORDS}
     key = pd.DataFrame(
         {
-            "Key figure": [k.label for k in report.key_figures],
-            "Value": [k.value for k in report.key_figures],
-            "Note": [k.note for k in report.key_figures],
+            word["key_figure"]: [k.label for k in report.key_figures],
+            word["value"]: [k.value for k in report.key_figures],
+            word["note"]: [k.note for k in report.key_figures],
         }
     )
-    _table(doc, Table("Key figures", key))
+    _table(doc, Table(word["key_figures"], key), word["none"])
     for section in report.sections:
         doc.add_heading(office_text(section.title), level=1)
         for text in section.paragraphs:
@@ -56,26 +62,27 @@ def write_docx(report: Report, images: Mapping[str, bytes]) -> bytes:
             cap = doc.add_paragraph(office_text(f"{spec.title}. {spec.caption}"))
             cap.style = doc.styles["Caption"]
         for table in section.tables:
-            _table(doc, table)
-    doc.add_heading("Sources, licences and citations", level=1)
+            _table(doc, table, word["none"])
+    doc.add_heading(word["sources"], level=1)
     for c in report.citations:
         p = doc.add_paragraph(style="List Bullet")
         p.add_run(office_text(c.title)).bold = True
-        p.add_run(office_text(f" ({c.producer}; licence: {c.licence}). {c.citation}"))
+        p.add_run(office_text(f" ({c.producer}; {word['licence']}: {c.licence}). {c.citation}"))
         if c.url:
             p.add_run(office_text(f" {c.url}"))
     for note in report.notes:
         doc.add_paragraph().add_run(office_text(note)).italic = True
+    tag_language(doc, report.lang)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
 
 
-def _table(doc, table: Table) -> None:
+def _table(doc, table: Table, none: str = "None.") -> None:
     frame = table.frame
     doc.add_paragraph(office_text(table.title), style="Heading 3")
     if frame.empty:
-        doc.add_paragraph("None.")
+        doc.add_paragraph(none)
         return
     t = doc.add_table(rows=1, cols=len(frame.columns))
     t.style = doc.styles[TABLE_STYLE]
@@ -99,3 +106,50 @@ def _size(cell, small: bool) -> None:
     for p in cell.paragraphs:
         for run in p.runs:
             run.font.size = Pt(7.5)
+
+
+# What follows each element in its parent, in the schema's order (Word rejects another order).
+_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
+_AFTER_RTL = ("w:cs", "w:em", "w:lang", *_AFTER_LANG)
+_AFTER_BIDI = (
+    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+    "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+    "w:pPrChange",
+)  # fmt: skip
+_AFTER_BIDI_VISUAL = (
+    "w:tblStyleRowBandSize", "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing",
+    "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
+    "w:tblCaption", "w:tblDescription", "w:tblPrChange",
+)  # fmt: skip
+
+
+def _lang_element(tag: str) -> Any:
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), tag)
+    lang.set(qn("w:eastAsia"), LANGUAGE_TAGS["zh"] if tag.startswith("zh") else "en-GB")
+    lang.set(qn("w:bidi"), tag if tag.startswith("ar") else LANGUAGE_TAGS["ar"])
+    return lang
+
+
+def tag_language(doc, lang: str) -> None:
+    """w:lang on the default style and every run; for Arabic, right-to-left paragraphs (w:bidi),
+    runs (w:rtl) and tables (w:bidiVisual), so Word lays the document out from the right."""
+    lang = normal_language(lang)
+    tag = LANGUAGE_TAGS[lang]
+    rtl = lang in RTL_LANGUAGES
+    doc.styles["Normal"].element.get_or_add_rPr().insert_element_before(
+        _lang_element(tag), *_AFTER_LANG
+    )
+    body = doc.element.body
+    for run in body.iter(qn("w:r")):
+        rpr = run.get_or_add_rPr()
+        if rtl:
+            rpr.insert_element_before(OxmlElement("w:rtl"), *_AFTER_RTL)
+        rpr.insert_element_before(_lang_element(tag), *_AFTER_LANG)
+    if not rtl:
+        return
+    for para in body.iter(qn("w:p")):
+        para.get_or_add_pPr().insert_element_before(OxmlElement("w:bidi"), *_AFTER_BIDI)
+    for tbl in body.iter(qn("w:tbl")):
+        tbl.tblPr.insert_element_before(OxmlElement("w:bidiVisual"), *_AFTER_BIDI_VISUAL)

@@ -1,9 +1,10 @@
-"""PDF writer (fpdf2) with the DejaVu Sans Unicode font; text goes in plain cells, never markup.
+"""PDF writer (fpdf2): embedded fonts for the six UN languages; text in plain cells, never markup.
 
-DejaVu Sans covers Latin, Greek, Cyrillic, Armenian, Georgian and basic Arabic and Hebrew
-letters (Arabic without joining). A character it lacks (CJK, for example) is replaced by "?"
-rather than dropped silently; docs/REPORTS.md says so. Without DejaVu (fonts-dejavu-core), the
-writer falls back to the core Helvetica font and latin-1 text.
+DejaVu Sans draws Latin and Cyrillic; Noto Sans Arabic and Noto Sans CJK SC (Debian's
+fonts-noto-core and fonts-noto-cjk, SIL Open Font License) are its fallbacks, and text shaping
+(fpdf2 with uharfbuzz) joins Arabic letters and runs them right to left. A character no font
+has is shown as "?" rather than dropped silently. Without DejaVu the writer falls back to the
+core Helvetica font and latin-1 text.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from readiness.i18n import direction, translate
 from readiness.reports.model import Report, Table
 from readiness.reports.writers import image_key
 from readiness.uploads.safe import pdf_text
@@ -24,7 +26,19 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
 FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 FAMILY = "DejaVu"
+NOTO = Path("/usr/share/fonts/truetype/noto")
+NOTO_CJK = Path("/usr/share/fonts/opentype/noto")
+# family -> (regular, bold, index in a font collection): tried in this order for a missing glyph.
+FALLBACKS = {
+    "NotoSansArabic": (NOTO / "NotoSansArabic-Regular.ttf", NOTO / "NotoSansArabic-Bold.ttf", 0),
+    "NotoSansCJKsc": (NOTO_CJK / "NotoSansCJK-Regular.ttc", NOTO_CJK / "NotoSansCJK-Bold.ttc", 2),
+}
 PAGE_WIDTH_MM = 180  # A4 minus 15 mm margins
+WORDS = ("key_figures", "key_figure", "value", "note", "sources", "licence")
+
+
+def _fallbacks() -> dict[str, tuple[Path, Path, int]]:
+    return {k: v for k, v in FALLBACKS.items() if v[0].exists() and v[1].exists()}
 
 
 @functools.cache
@@ -33,11 +47,14 @@ def _cmap() -> frozenset[int] | None:
         return None
     from fontTools.ttLib import TTFont
 
-    return frozenset(TTFont(str(FONT_REGULAR), lazy=True).getBestCmap())
+    codes = set(TTFont(str(FONT_REGULAR), lazy=True).getBestCmap())
+    for regular, _, number in _fallbacks().values():
+        codes.update(TTFont(str(regular), lazy=True, fontNumber=number).getBestCmap())
+    return frozenset(codes)
 
 
 def pdf_label(value: object) -> str:
-    """Text safe for a plain cell in our font: controls removed, missing glyphs shown as '?'."""
+    """Text safe for a plain cell in our fonts: controls removed, missing glyphs shown as '?'."""
     text = pdf_text(value)
     cmap = _cmap()
     if cmap is None:
@@ -45,25 +62,53 @@ def pdf_label(value: object) -> str:
     return "".join(ch if (ord(ch) in cmap or ch in "\n\t") else "?" for ch in text)
 
 
+def _fonts(pdf: FPDF) -> bool:
+    """Register DejaVu and its fallbacks, with shaping when uharfbuzz is there; False without."""
+    if not (FONT_REGULAR.exists() and FONT_BOLD.exists()):
+        return False
+    pdf.add_font(FAMILY, "", str(FONT_REGULAR))
+    pdf.add_font(FAMILY, "B", str(FONT_BOLD))
+    fallbacks = _fallbacks()
+    for family, (regular, bold, number) in fallbacks.items():
+        pdf.add_font(family, "", str(regular), collection_font_number=number)
+        pdf.add_font(family, "B", str(bold), collection_font_number=number)
+    pdf.set_fallback_fonts(list(fallbacks), exact_match=False)
+    try:
+        import uharfbuzz  # noqa: F401  (fpdf2's shaping engine)
+    except ImportError:
+        return True
+    pdf.set_text_shaping(True)
+    return True
+
+
 class _PDF(FPDF):
     footer_text = ""
     family = "Helvetica"
+    lang = "en"
+    align = "L"  # "R" for a right-to-left language
 
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font(self.family, size=7)
         self.set_text_color(110)
-        self.cell(0, 5, f"{self.footer_text} | page {self.page_no()}", align="C")
+        page = translate(self.lang, "report_layout.writer.page", n=self.page_no())
+        self.cell(0, 5, f"{self.footer_text} | {page}", align="C")
         self.set_text_color(0)
+
+    def para(self, height: float, text: str, **kwargs: object) -> None:
+        """A paragraph from the left margin, aligned for the language's direction."""
+        kwargs.setdefault("align", self.align)
+        self.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, **kwargs)  # type: ignore[arg-type]
 
 
 def write_pdf(report: Report, images: Mapping[str, bytes]) -> bytes:
     """The report as PDF bytes (A4 portrait)."""
     pdf = _PDF(orientation="portrait", unit="mm", format="A4")
-    if FONT_REGULAR.exists() and FONT_BOLD.exists():
-        pdf.add_font(FAMILY, "", str(FONT_REGULAR))
-        pdf.add_font(FAMILY, "B", str(FONT_BOLD))
+    if _fonts(pdf):
         pdf.family = FAMILY
+    pdf.lang = report.lang
+    pdf.align = "R" if direction(report.lang) == "rtl" else "L"
+    pdf.set_lang(report.lang)
     pdf.footer_text = pdf_label(f"{report.title} - {report.year}")
     pdf.set_title(pdf_label(report.title))
     pdf.set_subject(pdf_label(report.subtitle))
@@ -74,12 +119,13 @@ def write_pdf(report: Report, images: Mapping[str, bytes]) -> bytes:
     f = pdf.family
 
     pdf.set_font(f, "B", 18)
-    pdf.multi_cell(0, 9, pdf_label(report.title), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.para(9, pdf_label(report.title))
     pdf.set_font(f, "", 11)
-    pdf.multi_cell(0, 6, pdf_label(report.subtitle), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.para(6, pdf_label(report.subtitle))
     pdf.ln(3)
-    _heading(pdf, "Key figures", 2)
-    rows = [["Key figure", "Value", "Note"]] + [
+    words = {k: translate(report.lang, f"report_layout.writer.{k}") for k in WORDS}
+    _heading(pdf, words["key_figures"], 2)
+    rows = [[words["key_figure"], words["value"], words["note"]]] + [
         [pdf_label(k.label), pdf_label(k.value), pdf_label(k.note)] for k in report.key_figures
     ]
     _grid(pdf, rows, (60, 50, 70), 9)
@@ -92,36 +138,30 @@ def write_pdf(report: Report, images: Mapping[str, bytes]) -> bytes:
         _heading(pdf, section.title, 1, _image_size(first)[1] + 12 if starts_with_chart else 40)
         pdf.set_font(f, "", 10)
         for text in section.paragraphs:
-            pdf.multi_cell(0, 5, pdf_label(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.para(5, pdf_label(text))
             pdf.ln(1)
         for text in section.bullets:
-            pdf.multi_cell(0, 5, pdf_label("\u2022 " + text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.para(5, pdf_label("\u2022 " + text))
         for spec in section.figures:
             png = images.get(image_key(section.key, spec.key))
             if png is None:
                 continue
             _image(pdf, png)
             pdf.set_font(f, "", 8)
-            pdf.multi_cell(
-                0,
-                4,
-                pdf_label(f"{spec.title}. {spec.caption}"),
-                new_x=XPos.LMARGIN,
-                new_y=YPos.NEXT,
-            )
+            pdf.para(4, pdf_label(f"{spec.title}. {spec.caption}"))
             pdf.ln(2)
         for table in section.tables:
             _table(pdf, table)
-    _heading(pdf, "Sources, licences and citations", 1)
+    _heading(pdf, words["sources"], 1)
     pdf.set_font(f, "", 9)
     for note in report.notes:
-        pdf.multi_cell(0, 4.5, pdf_label(note), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.para(4.5, pdf_label(note))
         pdf.ln(1)
     for c in report.citations:
-        text = f"\u2022 {c.title} ({c.producer}; licence: {c.licence}). {c.citation}"
+        text = f"\u2022 {c.title} ({c.producer}; {words['licence']}: {c.licence}). {c.citation}"
         if c.url:
             text += f" {c.url}"
-        pdf.multi_cell(0, 4.5, pdf_label(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.para(4.5, pdf_label(text))
         pdf.ln(0.5)
     return bytes(pdf.output())
 
@@ -132,7 +172,7 @@ def _heading(pdf: _PDF, text: str, level: int, keep: float = 40) -> None:
         pdf.add_page()
     pdf.ln(3)
     pdf.set_font(pdf.family, "B", 14 if level == 1 else 11)
-    pdf.multi_cell(0, 7, pdf_label(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.para(7, pdf_label(text))
     pdf.set_font(pdf.family, "", 10)
 
 
@@ -163,7 +203,7 @@ def _table(pdf: _PDF, table: Table) -> None:
     frame = table.frame
     _heading(pdf, table.title, 2)
     if frame.empty:
-        pdf.multi_cell(0, 5, "None.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.para(5, translate(pdf.lang, "report_layout.writer.none"))
         return
     rows = [[pdf_label(c) for c in frame.columns]] + [
         [pdf_label("" if v is None else v) for v in row] for row in frame.itertuples(index=False)
@@ -171,7 +211,7 @@ def _table(pdf: _PDF, table: Table) -> None:
     size, widths = _layout(rows)
     _grid(pdf, rows, widths, size)
     if table.note:
-        pdf.multi_cell(0, 4, pdf_label(table.note), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.para(4, pdf_label(table.note))
 
 
 # Millimetres per character per point of font size: DejaVu Sans Bold averages about 0.62 em.
@@ -210,11 +250,13 @@ def _layout(rows: list[list[str]]) -> tuple[float, tuple[float, ...]]:
 
 def _grid(pdf: _PDF, rows: list[list[str]], widths: tuple[float, ...], size: float) -> None:
     pdf.set_font(pdf.family, "", size)
+    if pdf.align == "R":  # right to left: the first column on the right
+        rows, widths = [r[::-1] for r in rows], widths[::-1]
     with pdf.table(
         col_widths=widths,
         width=sum(widths),
-        align="LEFT",
-        text_align="LEFT",
+        align="RIGHT" if pdf.align == "R" else "LEFT",
+        text_align="RIGHT" if pdf.align == "R" else "LEFT",
         line_height=size * 0.5,
         first_row_as_headings=True,
         markdown=False,

@@ -10,8 +10,10 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 from pptx import Presentation
+from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
+from readiness.i18n import LANGUAGE_TAGS, RTL_LANGUAGES, normal_language, translate
 from readiness.reports.model import FigureSpec, Report, Table
 from readiness.reports.writers import image_key
 from readiness.uploads.safe import office_text
@@ -48,7 +50,7 @@ def write_pptx(report: Report, images: Mapping[str, bytes]) -> bytes:
     slide.placeholders[1].text = office_text(report.subtitle)
     _notes(slide, [report.title, report.subtitle, *key_notes])
 
-    slide = _titled(prs, "Key figures")
+    slide = _titled(prs, translate(report.lang, "report_layout.writer.key_figures"))
     _bullets(slide, [f"{k.label}: {k.value}" + (f" ({k.note})" if k.note else "")
                      for k in report.key_figures])  # fmt: skip
     _notes(slide, key_notes)
@@ -67,14 +69,15 @@ def write_pptx(report: Report, images: Mapping[str, bytes]) -> bytes:
         if spec is not None and png is not None:
             _figure_slide(prs, spec, png, [*key_notes, f"Chart: {spec.title}. {spec.caption}"])
 
-    slide = _titled(prs, "Highlights")
+    slide = _titled(prs, translate(report.lang, "report_layout.writer.highlights"))
     _bullets(slide, list(report.highlights))
     _notes(slide, list(report.highlights))
 
-    slide = _titled(prs, "Sources, licences and citations")
+    slide = _titled(prs, translate(report.lang, "report_layout.writer.sources"))
     lines = [f"{c.title} ({c.licence}). {c.citation}" for c in report.citations]
     _bullets(slide, lines, size=11)
     _notes(slide, [*key_notes, *lines])
+    tag_language(prs, report.lang)
     buffer = io.BytesIO()
     prs.save(buffer)
     return buffer.getvalue()
@@ -161,3 +164,24 @@ def _rows_as_text(frame: pd.DataFrame) -> list[str]:
         "; ".join(f"{c}: {v}" for c, v in zip(frame.columns, row, strict=True) if str(v))
         for row in frame.itertuples(index=False)
     ]
+
+
+def tag_language(prs, lang: str) -> None:
+    """`lang` on every run (and paragraph end) of the slides and their notes; for Arabic,
+    right-to-left paragraphs (`rtl="1"`, aligned right) as PowerPoint writes them."""
+    lang = normal_language(lang)
+    tag = LANGUAGE_TAGS[lang]
+    rtl = lang in RTL_LANGUAGES
+    parts = [s.element for s in prs.slides]
+    parts += [s.notes_slide.element for s in prs.slides if s.has_notes_slide]
+    for part in parts:
+        for para in part.iter(qn("a:p")):
+            if rtl:
+                ppr = para.get_or_add_pPr()
+                ppr.set("rtl", "1")
+                ppr.set("algn", "r")
+            for run in para.iter(qn("a:r")):
+                run.get_or_add_rPr().set("lang", tag)
+            end = para.find(qn("a:endParaRPr"))
+            if end is not None:
+                end.set("lang", tag)

@@ -1,0 +1,146 @@
+"""A report in another UN language: its headings, labels, names and chart labels translated.
+
+The builders write a report in English; `localise` then puts its title, key figures, section and
+table titles, column names, table cells and chart labels into the language, from the catalogues
+(readiness/locales): the `report_layout` phrases (keyed by their English text), the names of
+economies (country master), groups, indicators, pillars, tiers and progress bands. Numbers are
+left as they are, so every language prints the same figures as `python -m readiness scores`.
+Running sentences are the builders' own (English until their catalogue section lands).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pandas as pd
+
+from readiness.i18n import DEFAULT_LANGUAGE, messages, normal_language, translate
+from readiness.reports.context import Context, short_label
+from readiness.reports.model import FigureSpec, KeyFigure, Report, Section, Table
+
+PHRASE = "report_layout.phrase."
+# Chart axes as the builders in readiness.figures.report_charts title them.
+AXIS_TITLES = {
+    "component_bars": "Score (0-100)",
+    "indicator_bars": "Score (0-100)",
+    "spread_box": "Score (0-100)",
+    "member_bars": "Readiness index (0-100)",
+    "gap_bars": "Progress to the 2030 target (%)",
+}
+# Figure columns read as codes (colours by band or tier), never translated.
+CODE_COLUMNS = frozenset({"iso3", "band", "tier", "code"})
+
+
+def phrase_key(english: str) -> str:
+    """The catalogue key of an English phrase: its letters and digits joined by _."""
+    return PHRASE + re.sub(r"[^A-Za-z0-9]+", "_", english).strip("_")
+
+
+def phrasebook(ctx: Context, lang: str) -> dict[str, str]:
+    """English text -> the language's, for every phrase, name and label a report prints."""
+    book: dict[str, str] = {}
+    english, other = messages(DEFAULT_LANGUAGE), messages(lang)
+    for key, text in english.items():
+        if key.startswith(PHRASE) and key in other:
+            book[text] = other[key]
+    countries = ctx.snapshot.countries
+    column = f"name_{lang}"
+    if column in countries.columns:
+        for en, local in zip(countries["name_en"], countries[column], strict=True):
+            if isinstance(en, str) and isinstance(local, str) and local:
+                book[en] = local
+    for code, group in ctx.groups.items():
+        key = f"group.{code}"
+        if key in english:
+            book[group.label] = translate(lang, key)
+            book[short_label(group)] = translate(lang, key)
+    fw = ctx.framework
+    for code in [*fw.indicators, *fw.pillars]:
+        for kind in ("indicator", "pillar"):
+            key = f"term.{kind}.{code}.name"
+            if key in english:
+                book[fw.name(code)] = translate(lang, key)
+    book[fw.name(fw.index_code)] = translate(lang, "term.index.name")
+    for family in ("tier", "band"):
+        prefix = f"term.{family}."
+        for key, text in english.items():
+            if key.startswith(prefix):
+                book[text] = translate(lang, key)
+    return book
+
+
+class _Translator:
+    def __init__(self, book: dict[str, str], lang: str) -> None:
+        self.book = book
+        self.lang = lang
+
+    def __call__(self, text: object) -> object:
+        if not isinstance(text, str) or not text:
+            return text
+        hit = self.book.get(text)
+        if hit is not None:
+            return hit
+        head, sep, tail = text.partition(": ")
+        if sep and head in self.book:  # "Kenya: indicator scores", "World: mean"
+            return f"{self.book[head]}: {self(tail)}"
+        name, sep, rest = text.partition(" and its groups")
+        if sep and not rest and name in self.book:
+            return translate(self.lang, "report_layout.writer.with_groups", name=self.book[name])
+        ranked = re.fullmatch(r"(\d+) of (\d+)", text)
+        if ranked:
+            return translate(self.lang, "profile.rank_of", rank=ranked[1], of=ranked[2])
+        return text
+
+    def frame(self, frame: pd.DataFrame, codes: frozenset[str] = frozenset()) -> pd.DataFrame:
+        """Names and cells translated; the `codes` columns' cells stay as they are."""
+        out = frame.copy()
+        for col in out.columns:
+            if col not in codes and not pd.api.types.is_numeric_dtype(out[col]):
+                out[col] = out[col].map(self)
+        return out.rename(columns=self)
+
+
+def localise(report: Report, ctx: Context, lang: str) -> Report:
+    """The report with its headings, labels and names in `lang` (itself when English)."""
+    lang = normal_language(lang)
+    if lang == DEFAULT_LANGUAGE:
+        return replace(report, lang=lang)
+    tr = _Translator(phrasebook(ctx, lang), lang)
+    name = report.title.removesuffix(": IoT and smart-city readiness")
+    return replace(
+        report,
+        lang=lang,
+        title=translate(lang, "report_layout.writer.title", name=tr(name)),
+        subtitle=translate(lang, "report_layout.writer.subtitle", year=report.year),
+        key_figures=tuple(
+            KeyFigure(str(tr(k.label)), str(tr(k.value)), str(tr(k.note)))
+            for k in report.key_figures
+        ),
+        sections=tuple(_section(s, tr, lang) for s in report.sections),
+        highlights=tuple(str(tr(h)) for h in report.highlights),
+    )
+
+
+def _section(section: Section, tr: _Translator, lang: str) -> Section:
+    return replace(
+        section,
+        title=str(tr(section.title)),
+        tables=tuple(
+            Table(str(tr(t.title)), tr.frame(t.frame), str(tr(t.note))) for t in section.tables
+        ),
+        figures=tuple(_figure(f, tr, lang) for f in section.figures),
+    )
+
+
+def _figure(spec: FigureSpec, tr: _Translator, lang: str) -> FigureSpec:
+    options = dict(spec.options)
+    axis = AXIS_TITLES.get(spec.kind)
+    if axis is not None:
+        options["axis_title"] = tr(axis)
+    return replace(
+        spec,
+        title=str(tr(spec.title)),
+        data=tr.frame(spec.data, CODE_COLUMNS),
+        options=tuple(sorted(options.items())),
+    )
