@@ -33,6 +33,7 @@ FALLBACKS = {
     "NotoSansArabic": (NOTO / "NotoSansArabic-Regular.ttf", NOTO / "NotoSansArabic-Bold.ttf", 0),
     "NotoSansCJKsc": (NOTO_CJK / "NotoSansCJK-Regular.ttc", NOTO_CJK / "NotoSansCJK-Bold.ttc", 2),
 }
+ARABIC = "NotoSansArabic"
 PAGE_WIDTH_MM = 180  # A4 minus 15 mm margins
 WORDS = ("key_figures", "key_figure", "value", "note", "sources", "licence")
 
@@ -62,23 +63,29 @@ def pdf_label(value: object) -> str:
     return "".join(ch if (ord(ch) in cmap or ch in "\n\t") else "?" for ch in text)
 
 
-def _fonts(pdf: FPDF) -> bool:
-    """Register DejaVu and its fallbacks, with shaping when uharfbuzz is there; False without."""
+def _fonts(pdf: FPDF, lang: str) -> str | None:
+    """Register the fonts, with shaping when uharfbuzz is there; the main family (None: none).
+
+    Arabic reports are set in Noto Sans Arabic (DejaVu's Arabic is basic), the others in DejaVu
+    Sans; the rest are fallbacks for the characters the main font lacks.
+    """
     if not (FONT_REGULAR.exists() and FONT_BOLD.exists()):
-        return False
+        return None
     pdf.add_font(FAMILY, "", str(FONT_REGULAR))
     pdf.add_font(FAMILY, "B", str(FONT_BOLD))
-    fallbacks = _fallbacks()
-    for family, (regular, bold, number) in fallbacks.items():
+    families = [FAMILY]
+    for family, (regular, bold, number) in _fallbacks().items():
         pdf.add_font(family, "", str(regular), collection_font_number=number)
         pdf.add_font(family, "B", str(bold), collection_font_number=number)
-    pdf.set_fallback_fonts(list(fallbacks), exact_match=False)
+        families.append(family)
+    main = ARABIC if lang == "ar" and ARABIC in families else FAMILY
+    pdf.set_fallback_fonts([f for f in families if f != main], exact_match=False)
     try:
         import uharfbuzz  # noqa: F401  (fpdf2's shaping engine)
     except ImportError:
-        return True
+        return main
     pdf.set_text_shaping(True)
-    return True
+    return main
 
 
 class _PDF(FPDF):
@@ -104,8 +111,7 @@ class _PDF(FPDF):
 def write_pdf(report: Report, images: Mapping[str, bytes]) -> bytes:
     """The report as PDF bytes (A4 portrait)."""
     pdf = _PDF(orientation="portrait", unit="mm", format="A4")
-    if _fonts(pdf):
-        pdf.family = FAMILY
+    pdf.family = _fonts(pdf, report.lang) or pdf.family
     pdf.lang = report.lang
     pdf.align = "R" if direction(report.lang) == "rtl" else "L"
     pdf.set_lang(report.lang)

@@ -1,0 +1,161 @@
+"""Reports in the six UN languages: files read back in their script, tagged, and drawn.
+
+Charts are left out here (no chromium needed); their axis titles are checked on the figures.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+
+from readiness.i18n import UN_LANGUAGES, translate
+from readiness.reports.build import Subject, build_report, scoring_context
+from readiness.reports.writers import write_report
+from readiness.reports.writers.pdf import FALLBACKS, FONT_REGULAR
+
+SCRIPTS = {"zh": re.compile(r"[\u4e00-\u9fff]"), "ar": re.compile(r"[\u0600-\u06ff]")}
+FONTS_THERE = FONT_REGULAR.exists() and all(p[0].exists() for p in FALLBACKS.values())
+needs_fonts = pytest.mark.skipif(not FONTS_THERE, reason="scripts/ensure-chromium.sh fonts")
+
+
+@pytest.fixture(scope="module")
+def context(snapshot):
+    return scoring_context(snapshot, None, None)
+
+
+@pytest.fixture(scope="module")
+def reports(snapshot, context):
+    return {
+        lang: build_report(snapshot, Subject.economy("KEN"), context=context, lang=lang)
+        for lang in UN_LANGUAGES
+    }
+
+
+def pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+    # pypdf puts a NUL before each glyph of a CFF (OpenType) CID font such as Noto Sans CJK;
+    # poppler's pdftotext reads the same file without them.
+    return text.replace("\x00", "")
+
+
+def docx_text(data: bytes) -> str:
+    from docx import Document
+
+    doc = Document(io.BytesIO(data))
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def pptx_text(data: bytes) -> str:
+    from pptx import Presentation
+
+    lines = []
+    for slide in Presentation(io.BytesIO(data)).slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                lines.append(shape.text_frame.text)
+            if shape.has_table:
+                lines += [c.text for r in shape.table.rows for c in r.cells]
+    return "\n".join(lines)
+
+
+def test_headings_names_and_labels_are_in_the_language(reports, snapshot):
+    names = snapshot.countries.set_index("iso3")
+    for lang, report in reports.items():
+        assert report.lang == lang
+        assert report.title == translate(
+            lang, "report_layout.writer.title", name=names.loc["KEN", f"name_{lang}"]
+        )
+        titles = [s.title for s in report.sections]
+        assert translate(lang, "report_layout.phrase.Summary") in titles
+    zh = reports["zh"]
+    assert SCRIPTS["zh"].search(zh.key_figures[0].label)
+    scores = zh.section("scores").tables[0].frame
+    assert "组成部分" in scores.columns  # "Component"
+    # The numbers are those of the English report, character for character.
+    en_scores = reports["en"].section("scores").tables[0].frame
+    assert scores.iloc[:, 1].tolist() == en_scores.iloc[:, 1].tolist()
+
+
+def test_chart_axes_and_labels_are_in_the_language(reports):
+    from readiness.figures.report_charts import render
+
+    for lang in ("zh", "ar"):
+        specs = [f for f in reports[lang].figures() if f.kind != "map"]
+        assert specs
+        for spec in specs:
+            fig = render(spec)
+            assert SCRIPTS[lang].search(fig.layout.xaxis.title.text or ""), (lang, spec.kind)
+            assert SCRIPTS[lang].search(fig.layout.title.text or ""), (lang, spec.kind)
+
+
+@needs_fonts
+@pytest.mark.parametrize("lang", ["zh", "ar"])
+def test_files_read_back_in_the_script(reports, lang):
+    report = reports[lang]
+    for fmt, read in (("pdf", pdf_text), ("docx", docx_text), ("pptx", pptx_text)):
+        text = re.sub(r"https?://\S+", "", read(write_report(report, fmt, {})))  # URLs have ?
+        assert len(SCRIPTS[lang].findall(text)) > 200, fmt
+        assert "\ufffd" not in text, fmt
+        assert "?" not in text, (fmt, text[text.find("?") - 40 : text.find("?") + 10])
+
+
+@needs_fonts
+def test_pdf_embeds_the_fonts_and_tags_the_language(reports):
+    from pypdf import PdfReader
+
+    for lang in ("zh", "ar"):
+        reader = PdfReader(io.BytesIO(write_report(reports[lang], "pdf", {})))
+        assert str(reader.trailer["/Root"].get("/Lang")) == lang
+        fonts = {
+            str(f.get_object()["/BaseFont"])
+            for page in reader.pages
+            for f in page["/Resources"]["/Font"].values()
+        }
+        wanted = "NotoSansCJK" if lang == "zh" else "NotoSansArabic"
+        assert any(wanted in f for f in fonts), fonts
+
+
+def test_word_sets_language_and_right_to_left(reports):
+    for lang, tag in (("ar", "ar-SA"), ("zh", "zh-CN"), ("fr", "fr-FR")):
+        with zipfile.ZipFile(io.BytesIO(write_report(reports[lang], "docx", {}))) as z:
+            xml = z.read("word/document.xml").decode()
+            styles = z.read("word/styles.xml").decode()
+        assert f'w:val="{tag}"' in xml and f'w:val="{tag}"' in styles
+        assert ("<w:bidi/>" in xml) == (lang == "ar")
+        assert ("<w:rtl/>" in xml) == (lang == "ar")
+
+
+def test_powerpoint_sets_language_and_right_to_left(reports):
+    for lang, tag in (("ar", "ar-SA"), ("zh", "zh-CN")):
+        with zipfile.ZipFile(io.BytesIO(write_report(reports[lang], "pptx", {}))) as z:
+            slides = [z.read(n).decode() for n in z.namelist() if n.startswith("ppt/slides/slide")]
+        assert all(f'lang="{tag}"' in s for s in slides)
+        assert all(('rtl="1"' in s) == (lang == "ar") for s in slides)
+
+
+@needs_fonts
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils")
+@pytest.mark.parametrize("lang", UN_LANGUAGES)
+def test_a_rendered_pdf_page_is_not_blank(reports, lang, tmp_path):
+    from PIL import Image
+
+    pdf = tmp_path / f"ken-{lang}.pdf"
+    pdf.write_bytes(write_report(reports[lang], "pdf", {}))
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")],
+        check=True,
+        timeout=60,
+    )
+    (png,) = tmp_path.glob("p*.png")
+    with Image.open(png) as im:
+        grey = im.convert("L")
+        inked = sum(1 for v in grey.getdata() if v < 128)
+    assert inked > 0.01 * grey.width * grey.height, f"{lang}: page 1 is nearly blank"
