@@ -31,7 +31,7 @@ def build_report(
         report = economy_report(ctx, subject.code, lang)
     elif subject.kind == "group":
         group = ctx.groups.get(subject.code) or find_group(ctx.snapshot, subject.code, ctx.year)
-        report = group_report(ctx, group)
+        report = group_report(ctx, group, lang)
     else:
         raise ReadinessError(f"unknown report subject kind {subject.kind!r}")
     return localise(report, ctx, lang)

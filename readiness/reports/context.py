@@ -36,6 +36,7 @@ class Context:
     strengths: pd.DataFrame
     gaps: Any = None  # readiness.gaps.cube.GapInputs, None when gap analytics are unavailable
     peers: dict[str, Group | None] = field(default_factory=dict, repr=False)  # memo per ISO3
+    earlier: dict[int, Result | None] = field(default_factory=dict, repr=False)  # memo per year
 
     @property
     def framework(self):
@@ -62,6 +63,18 @@ def scoring_context(
     return Context(
         snapshot, year, method, result, unc.ranks, groups, strengths, _gap_inputs(snapshot, method)
     )
+
+
+def result_for_year(ctx: Context, year: int) -> Result | None:
+    """The index for another reference year with the same method; None before the data start."""
+    if year not in ctx.earlier:
+        _, framework, panel = snapshot_inputs(ctx.snapshot)
+        if year < int(panel.years[0]):
+            ctx.earlier[year] = None
+        else:
+            data = data_for_year(panel, framework, ctx.method, year)
+            ctx.earlier[year] = build_index(data, framework, ctx.method)
+    return ctx.earlier[year]
 
 
 def _gap_inputs(snapshot: Any, method: Method) -> Any:

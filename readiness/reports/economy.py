@@ -22,6 +22,16 @@ from readiness.reports.context import (
     short_label,
     value_sources,
 )
+from readiness.reports.drafting import (
+    N_GAP_SUMMARY,
+    data_sentences,
+    economy_standing,
+    findings_section,
+    gap_sentences,
+    namer,
+    peers_sentence,
+    priorities_sentence,
+)
 from readiness.reports.model import (
     MC_SAMPLES,
     MISSING,
@@ -42,7 +52,9 @@ from readiness.reports.model import (
 )
 from readiness.reports.sections import (
     caveats,
+    economy_gap_frame,
     economy_gaps_section,
+    gap_rows,
     method_bullets,
     no_scores_note,
     priority_table,
@@ -173,8 +185,8 @@ def strengths_table(ctx: Context, iso3: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["", "Indicator", "Value", "Unit", "Year", "Rank"])
 
 
-def economy_report(ctx: Context, iso3: str) -> Report:
-    """The needs report for one economy: summary, scores, map, comparison, gaps, data, method."""
+def economy_report(ctx: Context, iso3: str, lang: str = "en") -> Report:
+    """The needs report for one economy: summary, findings, scores, map, comparison, gaps, data."""
     res = ctx.result
     if iso3 not in res.raw.index:
         raise ReadinessError(f"unknown economy '{iso3}'")
@@ -183,7 +195,6 @@ def economy_report(ctx: Context, iso3: str) -> Report:
     prio = priority_table(ctx, [iso3])
     region = group_of(ctx, "itu_region", iso3)
     sections = [
-        _summary_section(ctx, iso3),
         Section("scores", "Index and pillars",
                 tables=(Table("Scores, ranks and tiers", score_table(ctx, iso3)),)),
         *_map_sections(ctx, iso3, region),
@@ -193,6 +204,8 @@ def economy_report(ctx: Context, iso3: str) -> Report:
         _data_section(ctx, iso3),
         Section("method", "Method", bullets=method_bullets(ctx)),
     ]  # fmt: skip
+    summary, findings = _drafted(ctx, iso3, {s.key: s for s in sections}, lang)
+    sections[:0] = [summary, findings]
     src = value_sources(ctx, [iso3])["source"].dropna().tolist()
     highlights = tuple(
         [f"{k.label}: {k.value}" for k in key]
@@ -212,6 +225,95 @@ def economy_report(ctx: Context, iso3: str) -> Report:
     )
 
 
+def _drafted(
+    ctx: Context, iso3: str, sections: dict[str, Section], lang: str
+) -> tuple[Section, Section]:
+    """The executive summary and the findings, drafted from the report's own tables."""
+    name = namer(ctx, lang)
+    beside = [short_label(g) for g in (group_of(ctx, k, iso3) for k in ("itu_region", "income"))
+              if g is not None]  # fmt: skip
+    standing = economy_standing(
+        ctx,
+        economy_name(ctx, iso3),
+        sections["scores"].tables[0].frame,
+        sections["comparison"].tables[0].frame,
+        beside,
+        lang,
+        name,
+    )
+    gaps: list[str] = []
+    peers: list[str] = []
+    if ctx.gaps is not None:
+        frame = economy_gap_frame(ctx, [iso3])
+        rows = sections["gaps"].tables[0].frame
+        gaps = [text for _, text in gap_sentences(frame, rows, lang, name)]
+        focus = _peer_focus(frame)
+        progress = sections["comparison"].tables
+        if focus is not None and len(progress) > 1:
+            peers = peers_sentence(progress[1].frame, focus[1], focus[2], lang, name)
+    prio = priorities_sentence(sections["strengths"].tables[1].frame, lang, name)
+    data = data_sentences(ctx, sections["data"].tables[0].frame, lang, name)
+    summary = Section(
+        "summary",
+        "Summary",
+        paragraphs=(
+            _intro(ctx, iso3),
+            " ".join(standing),
+            *gaps[:N_GAP_SUMMARY],
+            *prio,
+            *no_scores_note(ctx),
+        ),
+    )
+    return summary, findings_section([*gaps, *peers, *prio, *data], lang)
+
+
+def _intro(ctx: Context, iso3: str) -> str:
+    region = group_of(ctx, "itu_region", iso3)
+    income = group_of(ctx, "income", iso3)
+    status = [g.label for g in groups_of(ctx, iso3) if g.kind == "development"]
+    region_name = region.label.removeprefix("ITU-D region: ") if region else MISSING
+    return (
+        f"{economy_name(ctx, iso3)} ({iso3}); ITU-D region: {region_name}; "
+        f"income group ({ctx.year}): {income.label if income else MISSING}"
+        + (f"; {', '.join(status)}" if status else "")
+        + "."
+    )
+
+
+def _peer_focus(frame: pd.DataFrame) -> tuple[str, str, float] | None:
+    """(code, name, direction) of the target indicator furthest from its target, not yet met."""
+    open_ = frame[~frame["outlook"].isin(["already met", "no data"]) & frame["to_go"].notna()]
+    if open_.empty:
+        return None
+    row = open_.sort_values("to_go", ascending=False, kind="stable").iloc[0]
+    return str(row["code"]), str(row["name_indicator"]), float(row["target_direction"])
+
+
+def peer_progress(ctx: Context, iso3: str) -> tuple[str, pd.DataFrame] | None:
+    """The peers' value and trend on the economy's furthest target indicator, fastest first."""
+    peers = peer_group(ctx, iso3)
+    if ctx.gaps is None or peers is None:
+        return None
+    focus = _peer_focus(economy_gap_frame(ctx, [iso3]))
+    if focus is None:
+        return None
+    code, indicator, direction = focus
+    frame = economy_gap_frame(ctx, list(peers.members), codes=[code])
+    frame = frame.assign(_pace=direction * frame["trend"].astype(float))
+    frame = frame.sort_values("_pace", ascending=False, na_position="last", kind="stable")
+    rows = gap_rows(frame, ctx.year, "value", False)
+    table = pd.DataFrame(
+        {
+            "Economy": frame["name"].astype(str).to_numpy(),
+            "Value": rows["Value"].to_numpy(),
+            "Data year": rows["Data year"].to_numpy(),
+            "Trend per year": rows["Trend per year"].to_numpy(),
+            "Trend years": rows["Trend years"].to_numpy(),
+        }
+    )
+    return indicator, table
+
+
 def _key_figures(ctx: Context, iso3: str) -> tuple[KeyFigure, ...]:
     res = ctx.result
     iv = ctx.intervals.loc[iso3]
@@ -228,33 +330,6 @@ def _key_figures(ctx: Context, iso3: str) -> tuple[KeyFigure, ...]:
         ),
         KeyFigure("Tier", str(res.tiers.loc[iso3])),
         KeyFigure("Data coverage", format_share(res.data_coverage.loc[iso3]), "of index weight"),
-    )
-
-
-def _summary_section(ctx: Context, iso3: str) -> Section:
-    res = ctx.result
-    iv = ctx.intervals.loc[iso3]
-    index = res.scores.loc[iso3, ctx.framework.index_code]
-    region = group_of(ctx, "itu_region", iso3)
-    income = group_of(ctx, "income", iso3)
-    status = [g.label for g in groups_of(ctx, iso3) if g.kind == "development"]
-    region_name = region.label.removeprefix("ITU-D region: ") if region else MISSING
-    intro = (
-        f"{economy_name(ctx, iso3)} ({iso3}); ITU-D region: {region_name}; "
-        f"income group ({ctx.year}): {income.label if income else MISSING}"
-        + (f"; {', '.join(status)}" if status else "")
-        + "."
-    )
-    return Section(
-        "summary",
-        "Summary",
-        paragraphs=(
-            intro,
-            f"Readiness index {format_score(index)} ({res.tiers.loc[iso3]!s}), rank "
-            f"{format_rank(res.rank.loc[iso3])} of {n_ranked(ctx)} economies scored for "
-            f"{ctx.year}; rank interval {format_interval(iv['rank_p05'], iv['rank_p95'])}.",
-            *no_scores_note(ctx),
-        ),
     )
 
 
@@ -277,7 +352,7 @@ def _comparison_section(ctx: Context, iso3: str) -> Section:
             "members are scored.",
             *peer_text(ctx, iso3),
         ),
-        tables=(Table("Scores beside group means", comparison),),
+        tables=(Table("Scores beside group means", comparison), *_peer_tables(ctx, iso3)),
         figures=(
             FigureSpec(
                 "components",
@@ -288,6 +363,14 @@ def _comparison_section(ctx: Context, iso3: str) -> Section:
             ),
         ),
     )
+
+
+def _peer_tables(ctx: Context, iso3: str) -> tuple[Table, ...]:
+    found = peer_progress(ctx, iso3)
+    if found is None:
+        return ()
+    indicator, table = found
+    return (Table(f"Peers' progress: {indicator}", table, "Fastest towards the target first."),)
 
 
 def _strengths_section(ctx: Context, iso3: str, prio: pd.DataFrame) -> Section:

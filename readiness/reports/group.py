@@ -14,8 +14,22 @@ from readiness.reports.context import (
     component_name,
     components,
     economy_name,
+    result_for_year,
     short_label,
     value_sources,
+)
+from readiness.reports.drafting import (
+    N_GAP_SUMMARY,
+    findings_section,
+    gap_sentences,
+    group_standing,
+    improved_sentence,
+    namer,
+    priorities_sentence,
+    spread_sentence,
+    subset_sentence,
+    thin_data_sentence,
+    tiers_sentence,
 )
 from readiness.reports.model import (
     MISSING,
@@ -34,6 +48,7 @@ from readiness.reports.model import (
 )
 from readiness.reports.sections import (
     caveats,
+    group_gap_frame,
     group_gaps_section,
     method_bullets,
     no_scores_note,
@@ -112,8 +127,13 @@ def group_comparison(ctx: Context, group: Group) -> tuple[pd.DataFrame, pd.DataF
     return text, numeric
 
 
-def group_report(ctx: Context, group: Group) -> Report:
-    """The needs report for a group: summary, map, members, spread, comparison, gaps, data."""
+IMPROVED_YEARS = 5  # "most improved" compares the index with this many years before
+N_IMPROVED_SHOWN = 10
+SUBSETS = ("LDC", "LLDC", "SIDS")  # development groups shown within an ITU-D region
+
+
+def group_report(ctx: Context, group: Group, lang: str = "en") -> Report:
+    """The needs report for a group: summary, findings, members, spread, comparison, gaps."""
     res = ctx.result
     members = [m for m in group.members if m in res.raw.index]
     if not members:
@@ -125,19 +145,10 @@ def group_report(ctx: Context, group: Group) -> Report:
     label = short_label(group)
     table = members_table(ctx, members)
     sections = [
-        Section(
-            "summary",
-            "Summary",
-            paragraphs=(
-                f"{group.label}: {len(members)} economies, {int(idx['n'])} scored for "
-                f"{ctx.year}. Mean readiness index {format_score(idx['mean'])} "
-                f"(population-weighted {format_score(idx['population_weighted'])}).",
-                *no_scores_note(ctx),
-            ),
-        ),
         Section("map", "Map", figures=(score_map(ctx, members, f"{label}: readiness index"),)),
         _members_section(ctx, members, label, table),
         _spread_section(ctx, members, label),
+        *_subsets_sections(ctx, group, members),
         _comparison_section(ctx, group),
         group_gaps_section(ctx, group),
         _priorities_section(ctx, members),
@@ -148,6 +159,7 @@ def group_report(ctx: Context, group: Group) -> Report:
         ),
         Section("method", "Method", bullets=method_bullets(ctx)),
     ]
+    sections[:0] = _drafted(ctx, group, key, {s.key: s for s in sections}, lang)
     src = value_sources(ctx, members)["source"].dropna().tolist()
     return Report(
         subject=Subject.group(group.code),
@@ -159,6 +171,144 @@ def group_report(ctx: Context, group: Group) -> Report:
         citations=citations(ctx, src),
         notes=caveats(pd.Series(dtype=object)),
         highlights=_highlights(key, table),
+    )
+
+
+def _drafted(
+    ctx: Context,
+    group: Group,
+    key: tuple[KeyFigure, ...],
+    sections: dict[str, Section],
+    lang: str,
+) -> list[Section]:
+    """The executive summary and the findings, drafted from the report's own tables."""
+    name = namer(ctx, lang)
+    figures = {k.label: k.value for k in key}
+    comparison = sections["comparison"].tables[0].frame
+    world = str(comparison.iloc[0][f"{short_label(ctx.groups['WORLD'])}: mean"])
+    standing = group_standing(ctx, short_label(group), figures, world, lang, name)
+    spread = spread_sentence(sections["spread"].tables[0].frame, lang, name)
+    tiers = tiers_sentence(sections["spread"].tables[1].frame, lang, name)
+    improved: list[str] = []
+    if len(sections["members"].tables) > 1:
+        start = ctx.year - IMPROVED_YEARS
+        frame = sections["members"].tables[1].frame
+        improved = improved_sentence(frame, start, ctx.year, lang, name)
+    gaps: list[str] = []
+    if ctx.gaps is not None:
+        frame = group_gap_frame(ctx, group)
+        rows = sections["gaps"].tables[0].frame
+        gaps = [text for _, text in gap_sentences(frame, rows, lang, name)]
+    prio = priorities_sentence(sections["priorities"].tables[0].frame, lang, name)
+    thin = thin_data_sentence(sections["data"].tables[0].frame, lang, name)
+    subsets = []
+    if "subsets" in sections:
+        subsets = [subset_sentence(r, lang, name) for _, r in
+                   sections["subsets"].tables[0].frame.iterrows()]  # fmt: skip
+    summary = Section(
+        "summary",
+        "Summary",
+        paragraphs=(
+            " ".join([standing, *spread]),
+            *gaps[:N_GAP_SUMMARY],
+            *improved,
+            *no_scores_note(ctx),
+        ),
+    )
+    bullets = [*tiers, *improved, *gaps, *prio, *subsets, *thin]
+    return [summary, findings_section(bullets, lang)]
+
+
+def tier_table(ctx: Context, members: Sequence[str]) -> pd.DataFrame:
+    """How many members fall in each tier, most ready tier first; not scored last."""
+    tiers = ctx.result.tiers.reindex(list(members)).astype(str)
+    order = [label for label, _ in sorted(ctx.method.tiers, key=lambda t: -t[1])]
+    counts = tiers.value_counts()
+    labels = [t for t in order if t in counts.index]
+    labels += [t for t in counts.index if t not in labels]
+    return pd.DataFrame({"Tier": labels, "Members": [str(int(counts[t])) for t in labels]})
+
+
+def improved_table(ctx: Context, members: Sequence[str]) -> pd.DataFrame | None:
+    """Members' index now and IMPROVED_YEARS before with the change, largest rise first."""
+    start = ctx.year - IMPROVED_YEARS
+    before = result_for_year(ctx, start)
+    if before is None:
+        return None
+    now = ctx.result.index.reindex(list(members))
+    then = before.index.reindex(list(members))
+    change = (now - then).dropna()
+    if change.empty:
+        return None
+    order = change.sort_values(ascending=False, kind="stable").index[:N_IMPROVED_SHOWN]
+    return pd.DataFrame(
+        {
+            "Economy": [economy_name(ctx, m) for m in order],
+            f"Index {start}": [format_score(then[m]) for m in order],
+            f"Index {ctx.year}": [format_score(now[m]) for m in order],
+            "Change": [_signed(change[m]) for m in order],
+        }
+    )
+
+
+def _signed(x: float) -> str:
+    text = format_score(x)
+    return text if text.startswith("-") else f"+{text}"
+
+
+def subsets_table(ctx: Context, group: Group, members: Sequence[str]) -> pd.DataFrame:
+    """The LDC, LLDC and SIDS among a region's members: size, scored, means, lowest, highest."""
+    res = ctx.result
+    code = ctx.framework.index_code
+    rows = []
+    for sub in SUBSETS:
+        other = ctx.groups.get(sub)
+        if other is None:
+            continue
+        inside = [m for m in members if m in other.members]
+        if not inside:
+            continue
+        agg = res.group_aggregates({sub: inside}).set_index("code").loc[code]
+        scores = res.index.reindex(inside).dropna()
+        rows.append(
+            {
+                "Group": short_label(other),
+                "Members": str(len(inside)),
+                "Scored": format_count(int(agg["n"]), int(agg["N"])),
+                "Mean index": format_score(agg["mean"]),
+                "Population-weighted index": format_score(agg["population_weighted"]),
+                "Lowest": _who(ctx, scores, "min"),
+                "Highest": _who(ctx, scores, "max"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _who(ctx: Context, scores: pd.Series, end: str) -> str:
+    """The lowest or highest score with its economy, as the spread table prints it."""
+    if scores.empty:
+        return MISSING
+    iso = str(scores.idxmin() if end == "min" else scores.idxmax())
+    return f"{format_score(scores[iso])} ({economy_name(ctx, iso)})"
+
+
+def _subsets_sections(ctx: Context, group: Group, members: Sequence[str]) -> tuple[Section, ...]:
+    if group.kind != "itu_region":
+        return ()
+    table = subsets_table(ctx, group, members)
+    if table.empty:
+        return ()
+    return (
+        Section(
+            "subsets",
+            "Development groups among the members",
+            paragraphs=(
+                "The region's least developed, landlocked developing and small island "
+                "developing members as groups of their own (simple and population-weighted "
+                "means of their index scores).",
+            ),
+            tables=(Table("Development groups among the members", table),),
+        ),
     )
 
 
@@ -203,7 +353,7 @@ def _members_section(ctx: Context, members: list[str], label: str, table: pd.Dat
     return Section(
         "members",
         "Members",
-        tables=(Table("Members' scores, ranks and tiers", table),),
+        tables=(Table("Members' scores, ranks and tiers", table), *_improved_tables(ctx, members)),
         figures=(
             FigureSpec(
                 "members",
@@ -216,6 +366,15 @@ def _members_section(ctx: Context, members: list[str], label: str, table: pd.Dat
     )
 
 
+def _improved_tables(ctx: Context, members: list[str]) -> tuple[Table, ...]:
+    table = improved_table(ctx, members)
+    if table is None:
+        return ()
+    start = ctx.year - IMPROVED_YEARS
+    title = f"Most improved, {start} to {ctx.year}"
+    return (Table(title, table, "Change in the readiness index, same method, largest first."),)
+
+
 def _spread_section(ctx: Context, members: list[str], label: str) -> Section:
     fw = ctx.framework
     pillar_long = ctx.result.scores.reindex(members)[list(fw.pillars)]
@@ -223,7 +382,10 @@ def _spread_section(ctx: Context, members: list[str], label: str) -> Section:
     return Section(
         "spread",
         "Spread within the group",
-        tables=(Table("Spread of scores among members", spread_table(ctx, members)),),
+        tables=(
+            Table("Spread of scores among members", spread_table(ctx, members)),
+            Table("Members by tier", tier_table(ctx, members)),
+        ),
         figures=(
             FigureSpec(
                 "spread",

@@ -87,6 +87,21 @@ def format_share(x: object) -> str:
     return f"{float(x) * 100:.0f}%"  # type: ignore[arg-type]
 
 
+def format_pace(x: object) -> str:
+    """An annual change (trend, pace needed) with its sign and two decimals; empty if none."""
+    if is_missing(x):
+        return ""
+    text = f"{float(x):+.2f}"  # type: ignore[arg-type]
+    return "+0.00" if text == "-0.00" else text
+
+
+def format_year(x: object) -> str:
+    """A calendar year (a group's median data year to the nearest whole); empty if none."""
+    if is_missing(x):
+        return ""
+    return str(math.floor(float(x) + 0.5))  # type: ignore[arg-type]
+
+
 def format_count(n: int, total: int) -> str:
     return f"{n}/{total}"
 

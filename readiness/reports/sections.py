@@ -28,9 +28,11 @@ from readiness.reports.model import (
     Section,
     Table,
     format_count,
+    format_pace,
     format_score,
     format_share,
     format_value,
+    format_year,
     is_missing,
     to_float,
 )
@@ -197,15 +199,17 @@ def gap_rows(
         row = {
             "Indicator": str(r["name_indicator" if "name_indicator" in r else "name"]),
             "Value": format_value(r[value]) + (" (user data)" if r["code"] in user else ""),
+            "Data year": format_year(r.get("data_year", r.get("median_data_year"))),
             "Target": ("<= " if r.get("target_direction", 1) == -1 else "")
             + format_value(r["target"]),
             "Gap": format_value(r["gap"]),
             "Progress band": str(r["band"]) or MISSING,
-            "Trend per year": "" if is_missing(r["trend"]) else f"{float(r['trend']):+.2f}",
+            "Trend per year": format_pace(r["trend"]),
             "Trend years": trend_years(r),
             "Reach year": "" if is_missing(reach) else str(int(reach)),  # type: ignore[arg-type]
             "Years to target": years_to,
             "Outlook": str(r["outlook"] or ""),
+            "Pace needed per year": format_pace(r.get("required_pace")),
         }
         if group:
             row["Members with data"] = str(r["coverage"])
@@ -241,8 +245,10 @@ def gap_figure(frame: pd.DataFrame, title: str, year: int, name_col: str) -> Fig
 
 _GAP_INTRO = (
     "Gaps to the 2030 targets for universal and meaningful connectivity (and SDG 7.1): the "
-    "value, the target, the gap, ITU's progress band, the trend over the last five years and, "
-    "at that pace, the year the target is reached."
+    "value and its year, the target, the gap, ITU's progress band, the trend per year and the "
+    "years it rests on (the last five years, or for sparse data the most recent observations "
+    "at least three years apart within ten years), at that pace the year the target is reached, "
+    "and the pace needed to reach it by 2030."
 )
 
 
@@ -254,12 +260,23 @@ def _unavailable_gaps() -> Section:
     )
 
 
+def economy_gap_frame(ctx: Context, iso3s: Sequence[str], codes: Sequence[str] | None = None):
+    """The gap analytics' rows of economies (targets only by default), with each target's
+    direction (+1 a floor, -1 a ceiling) so ceilings print as such."""
+    from readiness.gaps.analysis import economy_gaps
+
+    frame = economy_gaps(ctx.gaps, ctx.year, list(iso3s), codes=codes)
+    targets = ctx.gaps.targets
+    frame["target_direction"] = [
+        t.direction if (t := targets.get(str(c))) is not None else 0 for c in frame["code"]
+    ]
+    return frame
+
+
 def economy_gaps_section(ctx: Context, iso3: str) -> Section:
     if ctx.gaps is None:
         return _unavailable_gaps()
-    from readiness.gaps.analysis import economy_gaps
-
-    frame = economy_gaps(ctx.gaps, ctx.year, [iso3])
+    frame = economy_gap_frame(ctx, [iso3])
     name = economy_name(ctx, iso3)
     src = value_sources(ctx, [iso3])
     user = frozenset(
@@ -276,13 +293,18 @@ def economy_gaps_section(ctx: Context, iso3: str) -> Section:
     )  # fmt: skip
 
 
-def group_gaps_section(ctx: Context, group: Group) -> Section:
-    if ctx.gaps is None:
-        return _unavailable_gaps()
+def group_gap_frame(ctx: Context, group: Group) -> pd.DataFrame:
+    """The gap analytics' rows of a group's target indicators for the reference year."""
     from readiness.gaps.analysis import gap_table
 
     frame = gap_table(ctx.gaps, [group], [ctx.year])
-    frame = frame[(frame["level"] == "indicator") & frame["target"].notna()]
+    return frame[(frame["level"] == "indicator") & frame["target"].notna()]
+
+
+def group_gaps_section(ctx: Context, group: Group) -> Section:
+    if ctx.gaps is None:
+        return _unavailable_gaps()
+    frame = group_gap_frame(ctx, group)
     return Section(
         "gaps",
         "Gaps to the 2030 targets",
