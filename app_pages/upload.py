@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import overlay, state
 from dashboard.i18n import t
 from dashboard.layout import footer, header
+from dashboard.limits import SessionLimitError
 from readiness.errors import ReadinessError
 from readiness.uploads.limits import MAX_BYTES
 from readiness.uploads.safe import markdown_text
@@ -23,12 +24,15 @@ meta_file = col_meta.file_uploader(
     t("upload.meta_file"), type=["csv", "txt", "tsv", "xlsx"], key="up_meta"
 )
 if data_file is not None and st.button(t("upload.check"), type="primary"):
-    overlay.validate(
-        data_file.getvalue(),
-        data_file.name,
-        meta_file.getvalue() if meta_file is not None else None,
-        meta_file.name if meta_file is not None else None,
-    )
+    try:
+        overlay.validate(
+            data_file.getvalue(),
+            data_file.name,
+            meta_file.getvalue() if meta_file is not None else None,
+            meta_file.name if meta_file is not None else None,
+        )
+    except SessionLimitError as exc:
+        st.error(str(exc))
 
 result = overlay.pending()
 if result is not None:
@@ -49,8 +53,12 @@ if result is not None:
         right.markdown(t("upload.rank_changes", year=view.year))
         right.dataframe(view.ranks, hide_index=True, width="stretch")
         if st.button(t("upload.apply"), type="primary"):
-            overlay.apply_pending()
-            st.rerun()
+            try:
+                overlay.apply_pending()
+            except SessionLimitError as exc:
+                st.error(str(exc))
+            else:
+                st.rerun()
 
 st.subheader(t("upload.in_session"))
 mine = overlay.applied()

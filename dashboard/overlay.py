@@ -3,14 +3,19 @@
 The overlays a user applied live only in their own st.session_state; nothing here is cached
 across sessions (uploads are hostile until validated, and private after). The dashboard reads the
 result through dashboard/state.py: `overlay_snapshot` (the snapshot with the overlays applied)
-and `overlay_token` (a content hash, the cache key of everything computed from it).
+and `overlay_token` (a content hash, the cache key of everything computed from it). Per-session
+limits (dashboard/limits.py) are checked here: a file's size before it is read, the files and
+values a session holds before they are kept.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
 from dashboard import state
+from dashboard.limits import check_overlays, check_upload
 from readiness.index.method import Method
 from readiness.uploads.overlay import Overlay, Preview, apply_overlays, overlays_token, preview
 from readiness.uploads.scenario import Scenario, export_scenario, import_scenario
@@ -29,10 +34,21 @@ def applied() -> tuple[Overlay, ...]:
 def validate(
     data: bytes, filename: str, meta: bytes | None = None, meta_name: str | None = None
 ) -> Validation:
-    """Validate an upload against the committed snapshot and keep it as this session's pending."""
-    result = validate_file(data, filename, state.base_snapshot(), meta, meta_name)
-    st.session_state[PENDING] = result
+    """Validate an upload against the committed snapshot and keep it as this session's pending.
+
+    SessionLimitError (nothing kept) when a file is too large or the session would hold too much.
+    """
+    st.session_state.pop(PENDING, None)
     st.session_state.pop(PREVIEW, None)
+    check_upload(len(data), filename)
+    if meta is not None:
+        check_upload(len(meta), meta_name or "indicators")
+    result = validate_file(data, filename, state.base_snapshot(), meta, meta_name)
+    if result.overlay is not None:
+        check_overlays((*applied(), result.overlay))
+    # The parsed text tables are not needed once checked: the session keeps only the result.
+    result = dataclasses.replace(result, parsed=None)
+    st.session_state[PENDING] = result
     return result
 
 
@@ -61,13 +77,16 @@ def set_overlays(overlays: tuple[Overlay, ...]) -> None:
     if not overlays:
         clear()
         return
+    check_overlays(overlays)
     st.session_state[APPLIED] = tuple(overlays)
-    st.session_state[state.OVERLAY_SNAPSHOT] = apply_overlays(state.base_snapshot(), overlays)
-    st.session_state[state.OVERLAY_TOKEN] = overlays_token(overlays)
+    state.set_overlay(apply_overlays(state.base_snapshot(), overlays), overlays_token(overlays))
 
 
 def apply_pending() -> bool:
-    """Add the pending overlay to this session's data; False when there is none to apply."""
+    """Add the pending overlay to this session's data; False when there is none to apply.
+
+    SessionLimitError (the session unchanged) when it would hold too many files or values.
+    """
     result = pending()
     if result is None or result.overlay is None:
         return False
@@ -79,8 +98,9 @@ def apply_pending() -> bool:
 
 def clear() -> None:
     """Drop every overlay: the session is back on the committed snapshot."""
-    for key in (APPLIED, PENDING, PREVIEW, state.OVERLAY_SNAPSHOT, state.OVERLAY_TOKEN):
+    for key in (APPLIED, PENDING, PREVIEW):
         st.session_state.pop(key, None)
+    state.clear_overlay()
 
 
 def scenario_bytes() -> bytes:

@@ -4,6 +4,8 @@ Every cached computation takes the active data as an argument and is keyed by a 
 a session can swap in its own data: `active_snapshot()` returns the committed snapshot, or
 `st.session_state["overlay_snapshot"]` (built by readiness.uploads.overlay) when a user has uploaded
 data, keyed by `st.session_state["overlay_token"]`. Results are shared read-only objects.
+Results of the committed data are in `st.cache_resource`; results of uploaded data are held by
+the session itself (dashboard/overlay_cache.py) and released with it.
 
 Shared view state (economy, peers, year, indicator, group, method) lives in session_state under
 plain keys; widgets bind to it through `bind()`, and dashboard/urlstate.py mirrors it in the URL.
@@ -19,6 +21,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import country_names, language, t
+from dashboard.limits import capped_samples
+from dashboard.overlay_cache import BASE_TOKEN, hold, token_cache
 from readiness.data.groups import Group, standard_groups
 from readiness.data.snapshot import Snapshot, load_snapshot
 from readiness.i18n import sort_key
@@ -39,7 +43,7 @@ from readiness.paths import DATA_DIR
 
 OVERLAY_SNAPSHOT = "overlay_snapshot"
 OVERLAY_TOKEN = "overlay_token"
-BASE_TOKEN = "base"
+OVERLAY_DATA = "overlay_data"  # the OverlayData that holds results computed from the upload
 UNCERTAINTY_SAMPLES = PUBLISHED_SAMPLES
 
 
@@ -58,9 +62,14 @@ def active_snapshot() -> Snapshot:
 
 def data_token() -> str:
     """A cache key for the active data: the overlay's token, or "base"."""
-    if st.session_state.get(OVERLAY_SNAPSHOT) is None:
+    overlay = st.session_state.get(OVERLAY_SNAPSHOT)
+    if overlay is None:
         return BASE_TOKEN
-    return str(st.session_state.get(OVERLAY_TOKEN) or BASE_TOKEN)
+    token = str(st.session_state.get(OVERLAY_TOKEN) or BASE_TOKEN)
+    holder = st.session_state.get(OVERLAY_DATA)
+    if token != BASE_TOKEN and (holder is None or holder.token != token):
+        st.session_state[OVERLAY_DATA] = hold(overlay, token)  # set without set_overlay()
+    return token
 
 
 snapshot = active_snapshot  # the name the first pages used
@@ -73,15 +82,16 @@ def set_overlay(overlay: Snapshot, token: str) -> None:
     """
     st.session_state[OVERLAY_SNAPSHOT] = overlay
     st.session_state[OVERLAY_TOKEN] = token
+    st.session_state[OVERLAY_DATA] = hold(overlay, token)  # released with the session
 
 
 def clear_overlay() -> None:
     """Back to the committed snapshot for this session."""
-    st.session_state.pop(OVERLAY_SNAPSHOT, None)
-    st.session_state.pop(OVERLAY_TOKEN, None)
+    for key in (OVERLAY_SNAPSHOT, OVERLAY_TOKEN, OVERLAY_DATA):
+        st.session_state.pop(key, None)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@token_cache(8)
 def _inputs(token: str, _snap: Snapshot) -> tuple[Framework, Panel]:
     from readiness.index.inputs import panel_from_snapshot
 
@@ -98,7 +108,7 @@ def method_key(method: Method) -> str:
     return json.dumps(method.to_dict(), sort_keys=True)
 
 
-@st.cache_resource(show_spinner=False, max_entries=128)
+@token_cache(128)
 def _result(token: str, year: int, key: str, _snap: Snapshot) -> Result:
     framework, panel = _inputs(token, _snap)
     method = Method.from_dict(json.loads(key))
@@ -112,7 +122,7 @@ def result(year: int | None = None, method: Method | None = None) -> Result:
     return _result(data_token(), int(year), method_key(method), active_snapshot())
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@token_cache(16)
 def _results_by_year(token: str, key: str, _snap: Snapshot) -> dict[int, Result]:
     framework, panel = _inputs(token, _snap)
     method = Method.from_dict(json.loads(key))
@@ -127,7 +137,7 @@ def results_by_year(method: Method | None = None) -> dict[int, Result]:
         return _results_by_year(data_token(), method_key(method), active_snapshot())
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@token_cache(16)
 def _uncertainty(token: str, year: int, key: str, n: int, _snap: Snapshot) -> Uncertainty:
     framework, panel = _inputs(token, _snap)
     method = Method.from_dict(json.loads(key))
@@ -138,14 +148,20 @@ def _uncertainty(token: str, year: int, key: str, n: int, _snap: Snapshot) -> Un
 def uncertainty(
     year: int | None = None, method: Method | None = None, n: int = UNCERTAINTY_SAMPLES
 ) -> Uncertainty:
-    """Monte Carlo rank intervals and sensitivity for the year and method (cached)."""
+    """Monte Carlo rank intervals and sensitivity for the year and method (cached).
+
+    `n` is capped at SESSION_MAX_SAMPLES (dashboard/limits.py), with a note when it is cut.
+    """
+    n, note = capped_samples(n)
+    if note:
+        st.caption(note)
     method = current_method() if method is None else method
     year = current_year() if year is None else year
     with st.spinner(t("busy.uncertainty", n=n)):
         return _uncertainty(data_token(), int(year), method_key(method), n, active_snapshot())
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@token_cache(32)
 def _groups(token: str, year: int, _snap: Snapshot) -> dict[str, Group]:
     return standard_groups(_snap.countries, year, _snap.income_history)
 
@@ -161,7 +177,7 @@ def group_labels() -> dict[str, str]:
     return {code: t(f"group.{code}") for code in groups()}
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@token_cache(8)
 def _names(token: str, lang: str, _snap: Snapshot) -> pd.Series:
     return country_names(_snap.countries, lang)
 
@@ -178,7 +194,7 @@ def small_state_points() -> pd.DataFrame:
 
 
 # --- shared view state --------------------------------------------------------------------------
-@st.cache_resource(show_spinner=False, max_entries=8)
+@token_cache(8)
 def _years(token: str, _snap: Snapshot) -> tuple[int, ...]:
     return tuple(range(_snap.first_index_year, _snap.latest_year + 1))
 
@@ -201,7 +217,7 @@ def scored_economies() -> list[str]:
     return [c for c in all_economies() if c in scored]
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@token_cache(8)
 def _sorted_economies(token: str, lang: str, _snap: Snapshot) -> tuple[str, ...]:
     n = _names(token, lang, _snap)
     key = sort_key(lang)  # the language's order: pinyin for Chinese, ñ after n in Spanish
@@ -285,7 +301,7 @@ def _copy(key: str, widget_key: str) -> Callable[[], None]:
 
 
 # --- gap analytics (readiness.gaps: analysis, peers, datagaps) ------------------------------------
-@st.cache_resource(show_spinner=False, max_entries=8)
+@token_cache(8)
 def _gap_inputs(token: str, key: str, _snap: Snapshot) -> Any:
     from readiness.gaps.cube import gap_inputs as build
 
@@ -299,7 +315,7 @@ def gap_inputs(method: Method | None = None) -> Any:
         return _gap_inputs(data_token(), method_key(method), active_snapshot())
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@token_cache(8)
 def _gap_table(token: str, key: str, _snap: Snapshot) -> pd.DataFrame:
     from readiness.gaps.analysis import gap_table as build
 
@@ -313,7 +329,7 @@ def gap_table(method: Method | None = None) -> pd.DataFrame:
         return _gap_table(data_token(), method_key(method), active_snapshot())
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+@token_cache(256)
 def _peers(token: str, key: str, iso3: str, year: int, _snap: Snapshot) -> Any:
     from readiness.gaps.peers import find_peers
 
@@ -327,7 +343,7 @@ def peers(iso3: str, year: int | None = None, method: Method | None = None) -> A
     return _peers(data_token(), method_key(method), iso3, int(year), active_snapshot())
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@token_cache(32)
 def _strengths(token: str, year: int, key: str, _snap: Snapshot) -> pd.DataFrame:
     return _result(token, year, key, _snap).strengths_weaknesses(n=3)
 

@@ -1,0 +1,159 @@
+"""Caches for results computed from uploaded data: held by the session, released with it.
+
+dashboard/state.py caches every computation under a data token. The committed data ("base") is
+shared by all sessions through `st.cache_resource`. Uploaded data is not: its results live in an
+`OverlayData` that the session keeps in its own `st.session_state`, so when the session goes away
+(Streamlit drops a disconnected session's state) the results go with it; nothing keyed by an
+overlay token is ever put in a cross-session cache. Two sessions holding the very same content
+(same token) share one `OverlayData`, found through a registry of WEAK references that keeps
+nothing alive by itself. Each holder keeps at most `max_entries` results per function, and at
+most MAX_CACHED_OVERLAYS holders keep results at all (the least recently used are emptied).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+import streamlit as st
+
+BASE_TOKEN = "base"
+MAX_ENTRIES_PER_OVERLAY = 8  # results kept per cached function for one overlay token
+MAX_CACHED_OVERLAYS = 16  # overlay tokens whose results are kept at once, server-wide
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class OverlayData:
+    """One upload's merged snapshot, its token, and the results computed from it (bounded)."""
+
+    def __init__(self, snapshot: Any, token: str) -> None:
+        self.snapshot = snapshot
+        self.token = token
+        self._results: dict[str, OrderedDict[tuple[Any, ...], Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, name: str, key: tuple[Any, ...]) -> tuple[bool, Any]:
+        with self._lock:
+            table = self._results.get(name)
+            if table is None or key not in table:
+                return False, None
+            table.move_to_end(key)
+            return True, table[key]
+
+    def put(self, name: str, key: tuple[Any, ...], value: Any, max_entries: int) -> None:
+        with self._lock:
+            table = self._results.setdefault(name, OrderedDict())
+            table[key] = value
+            table.move_to_end(key)
+            while len(table) > max_entries:
+                table.popitem(last=False)
+
+    def entries(self) -> int:
+        """How many results this holder keeps."""
+        with self._lock:
+            return sum(len(t) for t in self._results.values())
+
+    def drop_results(self) -> None:
+        with self._lock:
+            self._results.clear()
+
+
+_LIVE: weakref.WeakValueDictionary[str, OverlayData] = weakref.WeakValueDictionary()
+_RECENT: OrderedDict[str, None] = OrderedDict()  # tokens by last use, for MAX_CACHED_OVERLAYS
+_LOCK = threading.Lock()
+
+
+def hold(snapshot: Any, token: str) -> OverlayData:
+    """The holder of `token`: the one another live session already has, or a new one.
+
+    The caller keeps it in its session_state; the registry only points at it weakly.
+    """
+    with _LOCK:
+        holder = _LIVE.get(token)
+        if holder is None:
+            holder = OverlayData(snapshot, token)
+            _LIVE[token] = holder
+        return holder
+
+
+def live_tokens() -> set[str]:
+    """Overlay tokens some live session still holds."""
+    with _LOCK:
+        return set(_LIVE.keys())
+
+
+def cached_entries() -> int:
+    """Results kept for uploaded data, over every live holder."""
+    with _LOCK:
+        holders = list(_LIVE.values())
+    return sum(h.entries() for h in holders)
+
+
+def _touch(token: str) -> None:
+    """Mark `token` recently used; empty the results of holders beyond MAX_CACHED_OVERLAYS."""
+    with _LOCK:
+        _RECENT[token] = None
+        _RECENT.move_to_end(token)
+        for gone in [t for t in _RECENT if t not in _LIVE]:
+            del _RECENT[gone]
+        while len(_RECENT) > MAX_CACHED_OVERLAYS:
+            old, _ = _RECENT.popitem(last=False)
+            holder = _LIVE.get(old)
+            if holder is not None:
+                holder.drop_results()
+
+
+def token_cache(max_entries: int) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Like `st.cache_resource(max_entries=...)` for a function whose first argument is a data
+    token: shared for "base", held by the sessions that hold the overlay otherwise.
+
+    Arguments whose name starts with `_` are not part of the key (as in Streamlit's caches).
+    """
+
+    def wrap(func: Callable[P, R]) -> Callable[P, R]:
+        shared = st.cache_resource(show_spinner=False, max_entries=max_entries)(func)
+        signature = inspect.signature(func)
+        keyed = [n for n in signature.parameters if not n.startswith("_")]
+        name = f"{func.__module__}.{func.__qualname__}"
+        per_overlay = min(max_entries, MAX_ENTRIES_PER_OVERLAY)
+
+        @functools.wraps(func)
+        def call(*args: P.args, **kwargs: P.kwargs) -> R:
+            bound = signature.bind(*args, **kwargs)
+            token = bound.arguments[keyed[0]]
+            if token == BASE_TOKEN:
+                return shared(*args, **kwargs)
+            holder = _LIVE.get(token)
+            if holder is None:  # no session holds this data: compute, keep nothing
+                return func(*args, **kwargs)
+            key = tuple(bound.arguments.get(n) for n in keyed[1:])
+            hit, value = holder.get(name, key)
+            if not hit:
+                value = func(*args, **kwargs)
+                holder.put(name, key, value, per_overlay)
+            _touch(token)
+            return value
+
+        call.clear = shared.clear  # type: ignore[attr-defined]
+        return call
+
+    return wrap
+
+
+__all__ = [
+    "BASE_TOKEN",
+    "MAX_CACHED_OVERLAYS",
+    "MAX_ENTRIES_PER_OVERLAY",
+    "OverlayData",
+    "cached_entries",
+    "hold",
+    "live_tokens",
+    "token_cache",
+]
