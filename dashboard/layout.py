@@ -24,9 +24,10 @@ def page_direction() -> None:
     """Set lang and dir on the page's <html> for the session's language (every run, so a switch
     back to a left-to-right language undoes it)."""
     lang = language()
-    script = (
-        "<script>const h = window.document.documentElement;"
-        f"h.setAttribute('lang', '{lang}'); h.setAttribute('dir', '{direction(lang)}');</script>"
+    script = (  # in a function of its own: a second run must not redeclare a global
+        "<script>(() => { const h = window.document.documentElement;"
+        f"h.setAttribute('lang', '{lang}'); h.setAttribute('dir', '{direction(lang)}'); }})();"
+        "</script>"
     )
     st.html(script + (RTL_CSS if direction(lang) == "rtl" else ""), unsafe_allow_javascript=True)
 
