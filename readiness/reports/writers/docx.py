@@ -21,6 +21,7 @@ from readiness.uploads.safe import office_text
 TABLE_STYLE = "Light Grid Accent 1"
 WORDS = ("key_figures", "key_figure", "value", "note", "sources", "licence", "none")
 IMAGE_WIDTH = Cm(16)
+NUMBERED = ("contents", "toc_hint", "figure", "table")  # report_text words of the numbering
 
 
 def write_docx(report: Report, images: Mapping[str, bytes]) -> bytes:
@@ -40,6 +41,9 @@ def write_docx(report: Report, images: Mapping[str, bytes]) -> bytes:
     doc.add_heading(office_text(report.title), level=0)
     doc.add_paragraph(office_text(report.subtitle))
     word = {k: translate(report.lang, f"report_layout.writer.{k}") for k in WORDS}
+    word.update({k: translate(report.lang, f"report_text.{k}") for k in NUMBERED})
+    contents(doc, word["contents"], word["toc_hint"])
+    numbers: dict[str, int] = {}
     key = pd.DataFrame(
         {
             word["key_figure"]: [k.label for k in report.key_figures],
@@ -47,7 +51,7 @@ def write_docx(report: Report, images: Mapping[str, bytes]) -> bytes:
             word["note"]: [k.note for k in report.key_figures],
         }
     )
-    _table(doc, Table(word["key_figures"], key), word["none"])
+    _table(doc, Table(word["key_figures"], key), numbers, word["none"], word["table"])
     for section in report.sections:
         doc.add_heading(office_text(section.title), level=1)
         for text in section.paragraphs:
@@ -59,10 +63,9 @@ def write_docx(report: Report, images: Mapping[str, bytes]) -> bytes:
             if png is None:
                 continue
             doc.add_picture(io.BytesIO(png), width=IMAGE_WIDTH)
-            cap = doc.add_paragraph(office_text(f"{spec.title}. {spec.caption}"))
-            cap.style = doc.styles["Caption"]
+            caption(doc, (word["figure"], "Figure"), f"{spec.title}. {spec.caption}", numbers)
         for table in section.tables:
-            _table(doc, table, word["none"])
+            _table(doc, table, numbers, word["none"], word["table"])
     doc.add_heading(word["sources"], level=1)
     for c in report.citations:
         p = doc.add_paragraph(style="List Bullet")
@@ -78,9 +81,11 @@ def write_docx(report: Report, images: Mapping[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def _table(doc, table: Table, none: str = "None.") -> None:
+def _table(
+    doc, table: Table, numbers: dict[str, int], none: str = "None.", label: str = "Table"
+) -> None:
     frame = table.frame
-    doc.add_paragraph(office_text(table.title), style="Heading 3")
+    caption(doc, (label, "Table"), table.title, numbers)
     if frame.empty:
         doc.add_paragraph(none)
         return
@@ -98,6 +103,49 @@ def _table(doc, table: Table, none: str = "None.") -> None:
     if table.note:
         doc.add_paragraph(office_text(table.note))
     doc.add_paragraph()
+
+
+def contents(doc, title: str, hint: str) -> None:
+    """A table of contents field (headings 1-3) that Word fills when it opens the file."""
+    doc.add_heading(office_text(title), level=1)
+    para = doc.add_paragraph()
+    _field(para, 'TOC \\o "1-3" \\h \\z \\u', office_text(hint))
+    settings = doc.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
+
+
+def caption(doc, kind: tuple[str, str], text: str, numbers: dict[str, int]) -> None:
+    """A numbered caption, "Figure 3: ...", with a SEQ field so Word renumbers and lists it.
+
+    `kind` is (the word shown, the field's sequence name); `numbers` counts per sequence.
+    """
+    label, sequence = kind
+    numbers[sequence] = numbers.get(sequence, 0) + 1
+    para = doc.add_paragraph(style="Caption")
+    para.add_run(office_text(f"{label} "))
+    _field(para, f"SEQ {sequence} \\* ARABIC", str(numbers[sequence]))
+    para.add_run(office_text(f": {text}"))
+
+
+def _field(para, instruction: str, shown: str) -> None:
+    """A complex field (begin, instruction, separate, result shown until updated, end)."""
+
+    def char(kind: str) -> Any:
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), kind)
+        return el
+
+    run = para.add_run()
+    run._r.append(char("begin"))
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    para.add_run()._r.append(instr)
+    para.add_run()._r.append(char("separate"))
+    para.add_run(shown)
+    para.add_run()._r.append(char("end"))
 
 
 def _size(cell, small: bool) -> None:

@@ -16,10 +16,13 @@ from pptx.util import Emu, Inches, Pt
 from readiness.i18n import LANGUAGE_TAGS, RTL_LANGUAGES, normal_language, translate
 from readiness.reports.model import FigureSpec, Report, Table
 from readiness.reports.writers import image_key
+from readiness.reports.writers import pptx_charts as charts
 from readiness.uploads.safe import office_text
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MAX_TABLE_ROWS = 12
+TITLE_ONLY, CONTENT = 5, 1  # the default template's layouts: title only, title and content
+FINDINGS_PER_SLIDE = 4
 # Slides in deck order: ("figure", section key, figure key) or ("table", section key, index).
 DECK: tuple[tuple[str, str, str | int], ...] = (
     ("figure", "map", "map"),
@@ -46,14 +49,18 @@ def write_pptx(report: Report, images: Mapping[str, bytes]) -> bytes:
     key_notes = _key_notes(report)
 
     slide = prs.slides.add_slide(prs.slide_layouts[0])
+    for ph in slide.placeholders:  # the template is 4:3; centre its boxes on the 16:9 slide
+        ph.left, ph.width = Inches(0.8), WIDTH - Inches(1.6)
     slide.shapes.title.text = office_text(report.title)
     slide.placeholders[1].text = office_text(report.subtitle)
-    _notes(slide, [report.title, report.subtitle, *key_notes])
+    summary, findings = _drafted(report)
+    _notes(slide, [report.title, report.subtitle, *key_notes, *summary])
 
-    slide = _titled(prs, translate(report.lang, "report_layout.writer.key_figures"))
+    slide = _titled(prs, translate(report.lang, "report_layout.writer.key_figures"), CONTENT)
     _bullets(slide, [f"{k.label}: {k.value}" + (f" ({k.note})" if k.note else "")
                      for k in report.key_figures])  # fmt: skip
     _notes(slide, key_notes)
+    _text_slides(prs, report, summary, findings, key_notes)
 
     sections = {s.key: s for s in report.sections}
     for what, section_key, ref in DECK:
@@ -68,12 +75,16 @@ def write_pptx(report: Report, images: Mapping[str, bytes]) -> bytes:
         png = images.get(image_key(section_key, str(ref)))
         if spec is not None and png is not None:
             _figure_slide(prs, spec, png, [*key_notes, f"Chart: {spec.title}. {spec.caption}"])
+        if spec is not None and spec.kind in charts.NATIVE:
+            title = translate(report.lang, "report_text.editable_chart", title=spec.title)
+            charts.chart_slide(_titled(prs, title), spec, WIDTH)
+            _notes(prs.slides[-1], [*key_notes, f"Chart: {spec.title}. {spec.caption}"])
 
-    slide = _titled(prs, translate(report.lang, "report_layout.writer.highlights"))
+    slide = _titled(prs, translate(report.lang, "report_layout.writer.highlights"), CONTENT)
     _bullets(slide, list(report.highlights))
     _notes(slide, list(report.highlights))
 
-    slide = _titled(prs, translate(report.lang, "report_layout.writer.sources"))
+    slide = _titled(prs, translate(report.lang, "report_layout.writer.sources"), CONTENT)
     lines = [f"{c.title} ({c.licence}). {c.citation}" for c in report.citations]
     _bullets(slide, lines, size=11)
     _notes(slide, [*key_notes, *lines])
@@ -89,14 +100,53 @@ def _key_notes(report: Report) -> list[str]:
     ]
 
 
-def _titled(prs, title: str):
-    slide = prs.slides.add_slide(prs.slide_layouts[5])  # title only
-    slide.shapes.title.text = office_text(title)
-    slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(30)
+def _titled(prs, title: str, layout: int = TITLE_ONLY):
+    """A slide on one of the template's layouts, its title in the title placeholder."""
+    slide = prs.slides.add_slide(prs.slide_layouts[layout])
+    head = slide.shapes.title
+    head.left, head.top, head.width = Inches(0.5), Inches(0.3), WIDTH - Inches(1.0)
+    head.text = office_text(title)
+    head.text_frame.paragraphs[0].font.size = Pt(30)
     return slide
 
 
+def _drafted(report: Report) -> tuple[list[str], list[str]]:
+    """The report's drafted summary (without the line of groups) and findings."""
+    keys = {s.key: s for s in report.sections}
+    summary = list(keys["summary"].paragraphs[1:]) if "summary" in keys else []
+    findings = list(keys["findings"].bullets) if "findings" in keys else []
+    return summary, findings
+
+
+def _text_slides(
+    prs, report: Report, summary: list[str], findings: list[str], key_notes: list[str]
+) -> None:
+    """The summary, then the findings a few a slide; the notes carry every drafted sentence."""
+    notes = [*key_notes, *summary, *findings]
+    titles = {s.key: s.title for s in report.sections}
+    if summary:
+        slide = _titled(prs, titles.get("summary", ""), CONTENT)
+        _bullets(slide, summary, size=16)
+        _notes(slide, notes)
+    for start in range(0, len(findings), FINDINGS_PER_SLIDE):
+        slide = _titled(prs, titles.get("findings", ""), CONTENT)
+        _bullets(slide, findings[start : start + FINDINGS_PER_SLIDE], size=15)
+        _notes(slide, notes)
+
+
 def _bullets(slide, lines: Iterable[str], size: int = 18) -> None:
+    """Lines as bullets in the layout's body placeholder (a text box on a title-only slide)."""
+    body = next((ph for ph in slide.placeholders if ph.placeholder_format.idx == 1), None)
+    if body is not None:
+        body.left, body.top = Inches(0.7), Inches(1.5)
+        body.width, body.height = WIDTH - Inches(1.4), Inches(5.6)
+        frame = body.text_frame
+        frame.word_wrap = True
+        for k, line in enumerate(lines):
+            p = frame.paragraphs[0] if k == 0 else frame.add_paragraph()
+            p.text = office_text(line)
+            p.font.size = Pt(size)
+        return
     box = slide.shapes.add_textbox(Inches(0.7), Inches(1.6), Inches(12), Inches(5.5))
     frame = box.text_frame
     frame.word_wrap = True
