@@ -16,7 +16,7 @@ from readiness.uploads.safe import markdown_text
 
 SESSION_MAX_UPLOAD_BYTES = MAX_BYTES  # one file; .streamlit/config.toml maxUploadSize agrees
 SESSION_MAX_OVERLAYS = 8  # files of data applied in one session at once
-SESSION_MAX_VALUES = 1_000_000  # uploaded values one session holds (about 100 MB in memory)
+SESSION_MAX_VALUES = 1_000_000  # uploaded values one session holds (pandas counts ~140 MB)
 SESSION_MAX_SAMPLES = 2_000  # Monte Carlo samples in one run (the published run uses 500)
 
 

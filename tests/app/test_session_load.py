@@ -1,5 +1,6 @@
-"""Safe under load: per-session limits with translated messages, uploaded data released with
-its session, and sessions isolated from each other while several run at once."""
+"""Safe under load: per-session limits with translated messages, and uploaded data's results
+held by its session, bounded, and released with it. (Isolation under concurrent load, on a real
+server: test_isolation_under_load.py.)"""
 
 from __future__ import annotations
 
@@ -16,10 +17,7 @@ from readiness.uploads.upload import validate_file
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
-TIMEOUT = 180  # several sessions share 2 cores
-N_SESSIONS = 4  # AppTest sessions at once (each runs its own Monte Carlo on its own data)
-ROUNDS = 2  # reruns of the profile page per session after the first
-LOAD_TIME_LIMIT = 600  # seconds for the whole concurrent run
+TIMEOUT = 180  # a slow 2-core runner computes the first index from cold
 
 
 def _overlay(snapshot, value: float, name: str):
