@@ -17,7 +17,7 @@ snap = state.active_snapshot()
 names = state.names()
 groups = state.groups()
 group_names = state.group_labels()
-measures = views.measures(snap.catalogue).set_index("code")
+measures = views.measures(state.catalogue()).set_index("code")
 economies = state.all_economies()
 
 if "peers" not in st.session_state:
@@ -70,7 +70,7 @@ name = measures.at[code, "name"]
 unit = str(measures.at[code, "unit"])
 if view == "bars":
     table = views.compare_at(
-        result, snap.catalogue, snap.values, picked, chosen_groups, [code], names, group_names
+        result, state.catalogue(), snap.values, picked, chosen_groups, [code], names, group_names
     )
     fig = charts.bars(
         table,
@@ -94,7 +94,7 @@ elif view in ("radar", "heatmap"):
     else:
         axis_codes = [*([fw.index_code] if view == "heatmap" else []), *fw.pillars]
     table = views.compare_at(
-        result, snap.catalogue, snap.values, picked, chosen_groups, axis_codes, names,
+        result, state.catalogue(), snap.values, picked, chosen_groups, axis_codes, names,
         group_names, normalised=True,
     )  # fmt: skip
     subject = fw.by_code[axes].name if axes else t("compare.axes_pillars")
@@ -112,7 +112,7 @@ elif view in ("radar", "heatmap"):
     title = t(f"compare.download_{view}", subject=axes or "pillars", year=year)
 else:
     table = views.compare_over_time(
-        state.results_by_year(), snap.catalogue, snap.values, picked, chosen_groups, code, names,
+        state.results_by_year(), state.catalogue(), snap.values, picked, chosen_groups, code, names,
         group_names,
     )  # fmt: skip
     fig = charts.lines(table, x="reference_year", y="value", series="who", title=name, unit=unit)

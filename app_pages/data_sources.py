@@ -18,14 +18,14 @@ st.markdown(
     t(
         "data.intro",
         economies=snap.values["iso3"].nunique(),
-        indicators=len(snap.catalogue.indicators),
+        indicators=len(state.catalogue().indicators),
         first=int(snap.values["year"].min()),
         last=snap.latest_year,
     )
 )
 
 st.subheader(t("data.catalogue"))
-downloads.table(labelled(snap.catalogue.table()), t("data.catalogue_name"), "data_catalogue")
+downloads.table(labelled(state.catalogue().table()), t("data.catalogue_name"), "data_catalogue")
 
 st.subheader(t("data.coverage_map"))
 col_year, col_group, col_scope = st.columns([2, 3, 2])
@@ -45,12 +45,12 @@ scope = col_scope.radio(
     horizontal=True,
 )
 codes = (
-    [i.code for i in snap.catalogue.index_indicators()]
+    [i.code for i in state.catalogue().index_indicators()]
     if scope == "index"
-    else list(snap.catalogue.codes)
+    else list(state.catalogue().codes)
 )
 members = names[names.index.isin(groups[group].members)]
-matrix = views.coverage_matrix(snap.catalogue, snap.values, year, members, codes)
+matrix = views.coverage_matrix(state.catalogue(), snap.values, year, members, codes)
 st.caption(t("data.coverage_note", year=year))
 downloads.figure(
     charts.heatmap(matrix, unit=t("data.data_year"), digits=0, thousands=False),
@@ -64,17 +64,17 @@ st.subheader(t("data.coverage"))
 downloads.table(labelled(snap.coverage), t("data.coverage_table_name"), "data_coverage")
 
 st.subheader(t("data.sources"))
-sources = views.sources_table(snap.catalogue)
+sources = views.sources_table(state.catalogue())
 downloads.table(labelled(sources), t("data.sources_name"), "data_sources")
 st.markdown(f"**{t('data.citations')}**")
-for src in snap.catalogue.sources:
+for src in state.catalogue().sources:
     st.caption(f"{src.name} · {src.licence}")
     st.code(src.citation, language=None, wrap_lines=True)
 
-if snap.catalogue.excluded:
+if state.catalogue().excluded:
     st.subheader(t("data.excluded"))
     downloads.table(
-        labelled(pd.DataFrame(list(snap.catalogue.excluded))),
+        labelled(pd.DataFrame(list(state.catalogue().excluded))),
         t("data.excluded_name"),
         "data_excluded",
     )

@@ -17,7 +17,7 @@ group_names = state.group_labels()
 inputs = state.gap_inputs()
 table = state.gap_table()
 targets = list(inputs.targets.indicators)
-measures = views.measures(snap.catalogue).set_index("code")
+measures = views.measures(state.catalogue()).set_index("code")
 codes = [c for c in inputs.codes if c in measures.index]
 DEFAULT_GROUPS = ["LDC", "LLDC", "SIDS", "TRANSITION", "LIC", "LMC"]
 

@@ -10,7 +10,7 @@ from readiness.figures import maps, views
 header(t("map.title"), t("map.intro"), url_keys=("indicator", "year", "group"))
 
 snap = state.active_snapshot()
-measures = views.measures(snap.catalogue).set_index("code")
+measures = views.measures(state.catalogue()).set_index("code")
 groups = state.groups()
 group_names = state.group_labels()
 names = state.names()
@@ -43,7 +43,7 @@ mode = col_mode.radio(
 with st.spinner(t("busy.computing")):
     result = state.result(year)
     table = views.map_table(
-        snap.catalogue, snap.values, result, code, names, t("map.computed_source")
+        state.catalogue(), snap.values, result, code, names, t("map.computed_source")
     )
 unit = str(measures.at[code, "unit"])
 fig = maps.choropleth(

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import downloads, state
-from dashboard.i18n import labelled, t, translated
+from dashboard.i18n import labelled, number, percent, t, term, translated
 from dashboard.layout import footer, header
 from dashboard.reports import report_download
 from readiness.figures import charts, views
@@ -36,10 +36,10 @@ name = names[iso3]
 
 st.header(name)
 if pd.isna(index_row["score"]):
-    st.warning(t("profile.not_scored", coverage=f"{index_row['coverage']:.0%}"))
+    st.warning(t("profile.not_scored", coverage=percent(index_row["coverage"])))
 else:
     cols = st.columns(4)
-    cols[0].metric(t("profile.index_score"), f"{index_row['score']:.1f}")
+    cols[0].metric(t("profile.index_score"), number(index_row["score"]))
     cols[1].metric(
         t("profile.rank"), t("profile.rank_of", rank=index_row["rank"], of=index_row["of"])
     )
@@ -48,7 +48,7 @@ else:
         t("profile.interval", lo=f"{index_row['rank_p05']:.0f}", hi=f"{index_row['rank_p95']:.0f}"),
         help=t("profile.rank_interval_help"),
     )
-    cols[3].metric(t("profile.tier"), index_row["tier"])
+    cols[3].metric(t("profile.tier"), term("tier", index_row["tier"]))
 pillar_cols = st.columns(len(scores) - 1)
 for col, row in zip(pillar_cols, scores.iloc[1:].itertuples(), strict=True):
     if pd.isna(row.score):
@@ -56,7 +56,7 @@ for col, row in zip(pillar_cols, scores.iloc[1:].itertuples(), strict=True):
                    delta_arrow="off")  # fmt: skip
         continue
     rank = t("profile.rank_of", rank=row.rank, of=row.of)
-    col.metric(row.name, f"{row.score:.1f}", rank, delta_color="off", delta_arrow="off")
+    col.metric(row.name, number(row.score), rank, delta_color="off", delta_arrow="off")
 downloads.offer(labelled(scores), t("profile.scores_name", economy=iso3, year=year), "scores")
 
 st.subheader(t("profile.groups"))
@@ -83,7 +83,7 @@ st.caption(t("profile.groups_note"))
 st.subheader(t("profile.indicators"))
 inputs = state.gap_inputs()
 indicators = views.with_gaps(
-    views.indicator_table(result, iso3, snap.catalogue, snap.values),
+    views.indicator_table(result, iso3, state.catalogue(), snap.values),
     economy_gaps(inputs, year, [iso3], codes=list(result.framework.indicators)),
 )
 st.caption(t("profile.indicators_note"))
@@ -146,7 +146,7 @@ if counts["reported"] == len(status):
 else:
     downloads.table(
         labelled(
-            views.data_gap_table(status, snap.catalogue).pipe(
+            views.data_gap_table(status, state.catalogue()).pipe(
                 lambda f: f.assign(status=translated(f["status"], "profile.status"))
             )
         ),

@@ -12,6 +12,8 @@ import streamlit as st
 from readiness.i18n import (
     DEFAULT_LANGUAGE,
     available_languages,
+    format_number,
+    format_percent,
     has,
     messages,
     normal_language,
@@ -62,3 +64,19 @@ def labelled(frame: pd.DataFrame) -> pd.DataFrame:
 def translated(values: pd.Series, prefix: str) -> pd.Series:
     """Code values (e.g. statuses) as their `prefix.<code>` text; spaces in codes become _."""
     return values.map(lambda v: t(f"{prefix}.{str(v).replace(' ', '_') or 'none'}"))
+
+
+def term(family: str, value: object) -> str:
+    """A method term (a tier, a progress band) in the session's language; as is when unknown."""
+    key = f"term.{family}.{str(value).replace(' ', '_')}"
+    return t(key) if has(key) else str(value)
+
+
+def number(value: float, digits: int = 1) -> str:
+    """A number as the session's locale writes it (Babel: "54,4" in French, "54.4" in English)."""
+    return format_number(value, language(), digits)
+
+
+def percent(share: float, digits: int = 0) -> str:
+    """A share (0.42) as the session's locale writes a percentage ("42 %" in French)."""
+    return format_percent(share, language(), digits)

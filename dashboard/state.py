@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -23,6 +24,7 @@ import streamlit as st
 from dashboard.i18n import country_names, language, t
 from dashboard.limits import capped_samples
 from dashboard.overlay_cache import BASE_TOKEN, hold, token_cache
+from readiness.data.catalogue import INDEX_CODE, Catalogue
 from readiness.data.groups import Group, standard_groups
 from readiness.data.snapshot import Snapshot, load_snapshot
 from readiness.i18n import sort_key
@@ -119,7 +121,42 @@ def result(year: int | None = None, method: Method | None = None) -> Result:
     """The index for a reference year under a method (defaults: shared year and method)."""
     method = current_method() if method is None else method
     year = current_year() if year is None else year
-    return _result(data_token(), int(year), method_key(method), active_snapshot())
+    return in_language(_result(data_token(), int(year), method_key(method), active_snapshot()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _catalogue(token: str, lang: str, _snap: Snapshot) -> Catalogue:
+    return _snap.catalogue.translated(lang)
+
+
+def catalogue() -> Catalogue:
+    """The active data's catalogue, its names and definitions in the session's language."""
+    return _catalogue(data_token(), language(), active_snapshot())
+
+
+_RENAMED: dict[tuple[int, str], tuple[Framework, Framework]] = {}
+
+
+def in_language(
+    res: Result, lang: str | None = None, token: str | None = None, snap: Snapshot | None = None
+) -> Result:
+    """The result with the index, pillars and indicators named in the language (default: the
+    session's). The numbers are the cached result's own; only the framework (names) is swapped.
+    """
+    lang = lang or language()
+    if lang == "en":
+        return res
+    fw = res.framework
+    hit = _RENAMED.get((id(fw), lang))
+    if hit is None or hit[0] is not fw:
+        cat = _catalogue(token or data_token(), lang, snap or active_snapshot())
+        names = {INDEX_CODE: cat.index_name}
+        names.update({p.code: p.name for p in cat.pillars})
+        names.update({i.code: i.name for i in cat.indicators})
+        if len(_RENAMED) > 256:  # one entry per framework and language; frameworks are few
+            _RENAMED.clear()
+        hit = _RENAMED[(id(fw), lang)] = (fw, fw.renamed(names))
+    return replace(res, framework=hit[1])
 
 
 @token_cache(16)
@@ -134,7 +171,8 @@ def results_by_year(method: Method | None = None) -> dict[int, Result]:
     """One result per reference year, from the first index year to the latest."""
     method = current_method() if method is None else method
     with st.spinner(t("busy.computing")):
-        return _results_by_year(data_token(), method_key(method), active_snapshot())
+        results = _results_by_year(data_token(), method_key(method), active_snapshot())
+    return {year: in_language(res) for year, res in results.items()}
 
 
 @token_cache(16)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -11,6 +11,7 @@ import pandas as pd
 import yaml
 
 from readiness.errors import ReadinessError
+from readiness.i18n import DEFAULT_LANGUAGE, messages, normal_language
 from readiness.paths import DATA_DIR
 
 # The C loader is ten times faster; fall back to the pure-Python one where libyaml is absent.
@@ -93,6 +94,28 @@ class Catalogue:
     indicators: tuple[Indicator, ...]
     sources: tuple[Source, ...]
     excluded: tuple[dict[str, str], ...] = ()
+
+    def translated(self, lang: str) -> Catalogue:
+        """The catalogue with the names and definitions of the index, pillars and indicators in
+        `lang` (readiness/locales `term.*`); codes without a translation keep their own."""
+        if normal_language(lang) == DEFAULT_LANGUAGE:
+            return self
+        text = messages(normal_language(lang))
+
+        def named(kind: str, item: Any) -> Any:
+            key = f"term.{kind}.{item.code}"
+            return replace(
+                item,
+                name=text.get(f"{key}.name", item.name),
+                description=text.get(f"{key}.description", item.description),
+            )
+
+        return replace(
+            self,
+            index_name=text.get("term.index.name", self.index_name),
+            pillars=tuple(named("pillar", p) for p in self.pillars),
+            indicators=tuple(named("indicator", i) for i in self.indicators),
+        )
 
     def get(self, code: str) -> Indicator:
         """The indicator with this code; ReadinessError naming the known codes otherwise."""

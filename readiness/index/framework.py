@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -113,6 +113,10 @@ class Framework:
                 )
             nodes.append(node)
         return cls(tuple(nodes))
+
+    def renamed(self, names: Mapping[str, str]) -> Framework:
+        """The same tree with the nodes named from `names` where it has them (a translation)."""
+        return Framework(tuple(replace(n, name=names.get(n.code, n.name)) for n in self.nodes))
 
     # --- structure ----------------------------------------------------------------------------
     @cached_property
