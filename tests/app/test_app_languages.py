@@ -60,3 +60,14 @@ def test_an_unknown_language_in_the_link_is_reported_and_english_shown():
     assert not at.exception
     assert at.title[0].value == translate("en", "map.title")
     assert any("lang=xx" in w.value for w in at.warning)
+
+
+def test_download_names_keep_letters_of_every_script():
+    from dashboard.downloads import _slug
+
+    assert _slug("map INDEX 2025") == "map-index-2025"
+    assert _slug("خريطة المؤشر 2025") == "خريطة-المؤشر-2025"
+    assert _slug("地图 2025") == "地图-2025"
+    assert _slug("Carte : données/été") == "carte-données-été"
+    assert _slug("القُطرية") == "القُطرية"  # a vowel mark is part of the word
+    assert _slug("?!") == "table"

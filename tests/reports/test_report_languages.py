@@ -159,3 +159,13 @@ def test_a_rendered_pdf_page_is_not_blank(reports, lang, tmp_path):
         grey = im.convert("L")
         inked = sum(1 for v in grey.getdata() if v < 128)
     assert inked > 0.01 * grey.width * grey.height, f"{lang}: page 1 is nearly blank"
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="charts need Debian chromium")
+def test_cli_writes_a_report_in_the_language_asked(cli, tmp_path):
+    out = tmp_path / "kenya-zh.docx"
+    done = cli("report", "--country", "KEN", "--format", "docx", "--lang", "zh", "--out", str(out))
+    assert done.code == 0, done.err
+    assert SCRIPTS["zh"].search(docx_text(out.read_bytes()))
+    bad = cli("report", "--country", "KEN", "--format", "docx", "--lang", "xx", "--out", str(out))
+    assert bad.code == 2 and "--lang" in bad.err
