@@ -8,12 +8,18 @@ overlay token is ever put in a cross-session cache. Two sessions holding the ver
 (same token) share one `OverlayData`, found through a registry of WEAK references that keeps
 nothing alive by itself. Each holder keeps at most `max_entries` results per function, and at
 most MAX_CACHED_OVERLAYS holders keep results at all (the least recently used are emptied).
+
+A session that computes a result takes a lease on the holder, in a session-scoped
+`st.cache_resource`: Streamlit releases it the moment the session disconnects, and when the last
+lease goes the holder's results are dropped at once (the uploaded snapshot itself stays in the
+session's state for Streamlit's reconnect window, then goes with it).
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
+import itertools
 import threading
 import weakref
 from collections import OrderedDict
@@ -25,6 +31,8 @@ import streamlit as st
 BASE_TOKEN = "base"
 MAX_ENTRIES_PER_OVERLAY = 8  # results kept per cached function for one overlay token
 MAX_CACHED_OVERLAYS = 16  # overlay tokens whose results are kept at once, server-wide
+MAX_LEASES = 4  # overlay tokens one session keeps a lease on (it applies one set at a time)
+_SERIAL = itertools.count()
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -36,7 +44,9 @@ class OverlayData:
     def __init__(self, snapshot: Any, token: str) -> None:
         self.snapshot = snapshot
         self.token = token
+        self.serial = next(_SERIAL)  # tells a new holder of the same token from an old one
         self._results: dict[str, OrderedDict[tuple[Any, ...], Any]] = {}
+        self._leases = 0
         self._lock = threading.Lock()
 
     def get(self, name: str, key: tuple[Any, ...]) -> tuple[bool, Any]:
@@ -63,6 +73,48 @@ class OverlayData:
     def drop_results(self) -> None:
         with self._lock:
             self._results.clear()
+
+    def acquire(self) -> None:
+        with self._lock:
+            self._leases += 1
+
+    def release(self) -> None:
+        """One session less uses the results; with none left, they are dropped."""
+        with self._lock:
+            self._leases -= 1
+            if self._leases <= 0:
+                self._leases = 0
+                self._results.clear()
+
+
+class _Lease:
+    """A session's claim on a holder's results (weak: removing the data still frees it)."""
+
+    def __init__(self, holder: OverlayData) -> None:
+        self._holder = weakref.ref(holder)
+        holder.acquire()
+
+    def release(self) -> None:
+        holder = self._holder()
+        if holder is not None:
+            holder.release()
+
+
+def _release(lease: _Lease) -> None:
+    lease.release()
+
+
+@st.cache_resource(show_spinner=False, scope="session", max_entries=MAX_LEASES, on_release=_release)
+def _lease(token: str, serial: int, _holder: OverlayData) -> _Lease:
+    return _Lease(_holder)
+
+
+def _take_lease(holder: OverlayData) -> None:
+    """This session's lease on `holder` (once per session and holder; no-op outside a run)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is not None:
+        _lease(holder.token, holder.serial, holder)
 
 
 _LIVE: weakref.WeakValueDictionary[str, OverlayData] = weakref.WeakValueDictionary()
@@ -137,6 +189,7 @@ def token_cache(max_entries: int) -> Callable[[Callable[P, R]], Callable[P, R]]:
             hit, value = holder.get(name, key)
             if not hit:
                 value = func(*args, **kwargs)
+                _take_lease(holder)
                 holder.put(name, key, value, per_overlay)
             _touch(token)
             return value
@@ -151,6 +204,7 @@ __all__ = [
     "BASE_TOKEN",
     "MAX_CACHED_OVERLAYS",
     "MAX_ENTRIES_PER_OVERLAY",
+    "MAX_LEASES",
     "OverlayData",
     "cached_entries",
     "hold",

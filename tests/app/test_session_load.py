@@ -121,3 +121,36 @@ def test_overlay_caches_are_bounded(snapshot, monkeypatch):
         holder.put("f", (k,), k, max_entries=5)
     assert holder.entries() == 5 and holder.get("f", (19,)) == (True, 19)
     assert holder.get("f", (0,)) == (False, None)
+
+
+def test_results_are_dropped_when_the_last_lease_goes(snapshot):
+    holder = overlay_cache.OverlayData(snapshot, "t")
+    holder.acquire()
+    holder.acquire()
+    holder.put("f", (1,), "result", max_entries=5)
+    holder.release()  # one of two sessions disconnects: the other still uses the results
+    assert holder.entries() == 1
+    holder.release()
+    assert holder.entries() == 0
+
+
+def test_disconnecting_drops_the_results_at_once(snapshot):
+    """Streamlit clears a session's session-scoped caches when it disconnects (and keeps its
+    state a while for a reconnect): the lease goes, and with it every result of the upload."""
+    from streamlit.runtime.caching import cache_resource_api, clear_session_resource_cache
+
+    ov = _overlay(snapshot, 21, "left.csv")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["overlay_snapshot"] = apply_overlays(snapshot, [ov])
+    at.session_state["overlay_token"] = overlays_token([ov])
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    holder = at.session_state["overlay_data"]
+    assert holder.entries() > 0
+    sessions = [s for s in cache_resource_api._resource_caches._function_caches if s]
+    for session_id in sessions:  # what WebsocketSessionManager.disconnect_session does
+        clear_session_resource_cache(session_id)
+    assert holder.entries() == 0
+    assert holder.token in overlay_cache.live_tokens()  # the state waits for a reconnect
+    at.run()  # the user comes back: results are computed again
+    assert not at.exception and holder.entries() > 0
