@@ -15,7 +15,9 @@ from readiness.i18n import direction
 # flip with it); charts stay left to right inside, so axes, legends and hover labels keep their
 # places, while their Arabic labels still run right to left.
 RTL_CSS = """<style>
-.stPlotlyChart, .js-plotly-plot, [data-testid="stDataFrame"] canvas { direction: ltr; }
+.stPlotlyChart, .js-plotly-plot, #js-plotly-tester, [data-testid="stDataFrame"] canvas {
+  direction: ltr;
+}
 [data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"] { text-align: start; }
 </style>"""
 
