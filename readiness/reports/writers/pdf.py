@@ -63,23 +63,53 @@ def pdf_label(value: object) -> str:
     return "".join(ch if (ord(ch) in cmap or ch in "\n\t") else "?" for ch in text)
 
 
-def _fonts(pdf: FPDF, lang: str) -> str | None:
+@functools.cache
+def _dejavu_cmap() -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(str(FONT_REGULAR), lazy=True).getBestCmap())
+
+
+def report_chars(report: Report) -> set[int]:
+    """Every character a report prints (titles, figures, text, tables, citations)."""
+    texts = [report.title, report.subtitle]
+    texts += [f"{k.label}{k.value}{k.note}" for k in report.key_figures]
+    for s in report.sections:
+        texts += [s.title, *s.paragraphs, *s.bullets]
+        texts += [f"{f.title}{f.caption}" for f in s.figures]
+        for table in s.tables:
+            texts += [table.title, table.note, *map(str, table.frame.columns)]
+            texts += [str(v) for v in table.frame.to_numpy().ravel()]
+    texts += [f"{c.title}{c.producer}{c.licence}{c.citation}{c.url}" for c in report.citations]
+    return {ord(ch) for text in texts for ch in text}
+
+
+def _fonts(pdf: FPDF, lang: str, chars: set[int] | None = None) -> str | None:
     """Register the fonts, with shaping when uharfbuzz is there; the main family (None: none).
 
     Arabic reports are set in Noto Sans Arabic (DejaVu's Arabic is basic), the others in DejaVu
-    Sans; the rest are fallbacks for the characters the main font lacks.
+    Sans; the rest are fallbacks for the characters the main font lacks. Given the report's
+    `chars`, fallbacks are registered only when DejaVu lacks some of them and shaping runs only
+    for Arabic script: loading the CJK collection and shaping every line cost about 2 s a report.
     """
     if not (FONT_REGULAR.exists() and FONT_BOLD.exists()):
         return None
     pdf.add_font(FAMILY, "", str(FONT_REGULAR))
     pdf.add_font(FAMILY, "B", str(FONT_BOLD))
     families = [FAMILY]
+    latin = chars is not None and lang != "ar" and chars <= (_dejavu_cmap() | {9, 10, 13})
+    if latin:
+        return FAMILY
     for family, (regular, bold, number) in _fallbacks().items():
         pdf.add_font(family, "", str(regular), collection_font_number=number)
         pdf.add_font(family, "B", str(bold), collection_font_number=number)
         families.append(family)
     main = ARABIC if lang == "ar" and ARABIC in families else FAMILY
     pdf.set_fallback_fonts([f for f in families if f != main], exact_match=False)
+    arabic = lang == "ar" or chars is None or any(0x0600 <= c <= 0x08FF or 0xFB50 <= c <= 0xFEFF
+                                                   for c in chars)  # fmt: skip
+    if not arabic:
+        return main
     try:
         import uharfbuzz  # noqa: F401  (fpdf2's shaping engine)
     except ImportError:
@@ -111,7 +141,7 @@ class _PDF(FPDF):
 def write_pdf(report: Report, images: Mapping[str, bytes]) -> bytes:
     """The report as PDF bytes (A4 portrait)."""
     pdf = _PDF(orientation="portrait", unit="mm", format="A4")
-    pdf.family = _fonts(pdf, report.lang) or pdf.family
+    pdf.family = _fonts(pdf, report.lang, report_chars(report)) or pdf.family
     pdf.lang = report.lang
     pdf.align = "R" if direction(report.lang) == "rtl" else "L"
     pdf.set_lang(report.lang)
