@@ -1,12 +1,15 @@
 """Benchmark of the dashboard: server time per page (cold, warm, rerun after a control change)
 and the bytes a map page sends. One figure a line, each with its target.
 
-Run: `.venv/bin/python bench/dashboard.py` from the repository root (`make bench`).
+Run: `.venv/bin/python bench/dashboard.py [--server-only]` from the repository root (`make bench`).
 
-Server time is the time Streamlit's script runner takes for a page run, measured with AppTest
-(which runs the page script in-process exactly as the server does, minus the websocket):
+Server time is the time Streamlit's script runner takes for a page run (ScriptRunner._run_script,
+timed in its own thread), with AppTest running the page script in-process exactly as the server
+does, minus the websocket. AppTest's own work around a run (it scans the installed packages for
+components on every new AppTest, 100-250 ms) is not server time and is left out.
 - cold: the page's first run in a fresh process (caches empty, modules not yet imported);
-- warm: the first run of a second session on a server that has served the page before;
+- warm: the first run of a new session on a server that has served the page before (median of 5;
+  targets: map <= 60 ms, every other page <= 120 ms);
 - rerun: the run after a control change (for the method page: a pillar weight).
 Bytes: a real `streamlit run` and Debian chromium; HTTP response bodies and websocket frames
 received while the first page (data and sources) loads, then what the map page adds.
@@ -26,6 +29,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_RERUN = 0.300
+TARGET_WARM = {"map.py": 0.060}  # every other page: TARGET_WARM_OTHER
+TARGET_WARM_OTHER = 0.120
 TARGET_COLD = 1.5
 TARGET_MAP_BYTES = 2_000_000
 
@@ -37,36 +42,50 @@ PAGES: dict[str, tuple[str, str, object]] = {
     "gaps.py": ("select_slider", "_w_gaps_year", 2022),
     "method.py": ("number_input", "m_w_POLICY", 3.0),
     "data_sources.py": ("select_slider", "_w_data_year", 2021),
+    "upload.py": ("rerun", "", None),
 }
 
 _CHILD = r"""
 import json, sys, time
+from streamlit.runtime.scriptrunner import script_runner
 from streamlit.testing.v1 import AppTest
 page, kind, key, value = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+runs = []  # seconds of each script run, timed in the script thread
+_run_script = script_runner.ScriptRunner._run_script
+def timed(self, rerun_data):
+    t = time.perf_counter()
+    try:
+        return _run_script(self, rerun_data)
+    finally:
+        runs.append(time.perf_counter() - t)
+script_runner.ScriptRunner._run_script = timed
+def run(at):
+    n = len(runs); at.run(); return sum(runs[n:])
 def session():
     at = AppTest.from_file(page, default_timeout=300)
     at.query_params["economy"] = "KEN"
     at.query_params["peers"] = "KEN,GHA,NGA"
     return at
-at = session(); t = time.perf_counter(); at.run(); cold = time.perf_counter() - t
+at = session(); cold = run(at)
 assert not at.exception, [e.message for e in at.exception]
-warm = []
-for _ in range(3):
-    other = session(); t = time.perf_counter(); other.run(); warm.append(time.perf_counter() - t)
+for _ in range(2):
+    run(session())  # let lazily built caches (uncertainty, results by year) settle
+warm = sorted(run(session()) for _ in range(5))
 rerun = []
 for k in range(3):
     other = session(); other.run()
-    widget = getattr(other, kind)(key=key)
-    v = value if k == 0 else (value + 0.5 * k if isinstance(value, float) else value)
-    widget.set_value(v)
-    t = time.perf_counter(); other.run(); rerun.append(time.perf_counter() - t)
+    if kind != "rerun":
+        widget = getattr(other, kind)(key=key)
+        v = value if k == 0 else (value + 0.5 * k if isinstance(value, float) else value)
+        widget.set_value(v)
+    rerun.append(run(other))
     assert not other.exception, [e.message for e in other.exception]
-print(json.dumps({"cold": cold, "warm": sorted(warm)[1], "rerun": sorted(rerun)[1]}))
+print(json.dumps({"cold": cold, "warm": warm[2], "rerun": sorted(rerun)[1]}))
 """
 
 
 def server_times() -> None:
-    print("server time per page (AppTest script run; median of 3 for warm and rerun)")
+    print("server time per page (script run in the script thread; warm: median of 5, rerun: of 3)")
     for page, (kind, key, value) in PAGES.items():
         out = subprocess.run(
             [sys.executable, "-c", _CHILD, f"app_pages/{page}", kind, key, json.dumps(value)],
@@ -78,11 +97,13 @@ def server_times() -> None:
             continue
         r = json.loads(out.stdout.strip().splitlines()[-1])
         cold_ok = "ok" if r["cold"] < TARGET_COLD else "OVER"
+        warm_target = TARGET_WARM.get(page, TARGET_WARM_OTHER)
+        warm_ok = "ok" if r["warm"] <= warm_target else "OVER"
         rerun_ok = "ok" if r["rerun"] < TARGET_RERUN else "OVER"
         print(
-            f"  {page:16s} cold {r['cold'] * 1000:6.0f} ms ({cold_ok}, target < "
-            f"{TARGET_COLD * 1000:.0f})  warm {r['warm'] * 1000:5.0f} ms  "
-            f"rerun after {key} {r['rerun'] * 1000:5.0f} ms ({rerun_ok}, target < "
+            f"  {page:16s} cold {r['cold'] * 1000:6.0f} ms ({cold_ok}, < {TARGET_COLD * 1000:.0f})"
+            f"  warm {r['warm'] * 1000:5.0f} ms ({warm_ok}, <= {warm_target * 1000:.0f})"
+            f"  rerun after {key or 'a plain rerun'} {r['rerun'] * 1000:5.0f} ms ({rerun_ok}, < "
             f"{TARGET_RERUN * 1000:.0f})"
         )
 
@@ -168,5 +189,6 @@ def map_bytes() -> None:
 if __name__ == "__main__":
     start = time.perf_counter()
     server_times()
-    map_bytes()
+    if "--server-only" not in sys.argv:
+        map_bytes()
     print(f"(benchmark took {time.perf_counter() - start:.0f} s)")

@@ -1,7 +1,8 @@
 """World maps: a choropleth with "no data" in grey, small states as markers, a group outlined.
 
-Maps draw from Plotly's 50m world topojson served locally: pass `charts.plotly_config()` (or
-set `topojsonURL` yourself) wherever a map is shown, or nothing is drawn offline.
+Maps draw from Plotly's world topojson (50m, or 110m for screens) served locally: pass
+`charts.plotly_config()` (or set `topojsonURL` yourself) wherever a map is shown, or nothing is
+drawn offline.
 """
 
 from __future__ import annotations
@@ -46,13 +47,15 @@ def choropleth(
     labels: Mapping[str, str] | None = None,
     digits: int = 1,
     height: int = 560,
+    resolution: int = 50,
 ) -> go.Figure:
-    """A world choropleth at 50m with "no data" in grey and small states as markers.
+    """A world choropleth (50m shapes, or 110m) with "no data" in grey and small states as markers.
 
     `table` has iso3, name, value and optionally rank, of, year, source, estimate (one row per
     economy; NaN value = no data). `points` (iso3, lon, lat) adds a marker per small economy so
     island states stay visible. `members` highlights a group (bold outlines) or, with
-    mode="filter", greys out everyone else.
+    mode="filter", greys out everyone else. `resolution` 110 draws Plotly's lighter shapes, for
+    screens: economies too small for a 110m shape are then drawn by their marker only.
     """
     lab = {**MAP_LABELS, **(labels or {})}
     t = table.copy()
@@ -100,7 +103,7 @@ def choropleth(
     )
     if points is not None and len(points):
         _small_state_markers(fig, t, points, member_set, mode, lab)
-    _world_style(fig, colorscale, reverse, (lo, hi), unit)
+    _world_style(fig, colorscale, reverse, (lo, hi), unit, resolution)
     return layout(fig, title, height)
 
 
@@ -176,11 +179,12 @@ def _world_style(
     reverse: bool,
     zrange: tuple[float, float],
     unit: str,
+    resolution: int = 50,
 ) -> None:
     """The map's projection, land and sea colours, colour bar and legend."""
     lo, hi = zrange
     fig.update_geos(
-        resolution=50,
+        resolution=resolution,
         projection_type="natural earth",
         showframe=False,
         showcoastlines=False,

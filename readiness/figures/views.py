@@ -483,7 +483,7 @@ GAP_VIEW_COLUMNS = [
     "group_label", "code", "name", "unit", "weighted", "simple", "coverage", "target", "gap",
     "to_go",
     "band", "world", "gap_to_world", "high_income", "gap_to_high_income", "trend",
-    "reach_year", "outlook", "required_pace", "median_data_year",
+    "trend_from", "trend_to", "reach_year", "outlook", "required_pace", "median_data_year",
 ]  # fmt: skip
 
 

@@ -61,7 +61,7 @@ def test_default_map_shows_the_index_of_the_latest_year(snapshot):
     assert len(values["locations"]) + len(data["No data"]["locations"]) >= 180
     config = json.loads(at.get("plotly_chart")[0].proto.config)
     assert config["topojsonURL"] == "app/static/topojson/"
-    assert figure(at)["layout"]["geo"]["resolution"] == 50
+    assert figure(at)["layout"]["geo"]["resolution"] == 110  # light shapes on screen
 
 
 def test_table_tab_matches_the_engine_for_a_chosen_economy():

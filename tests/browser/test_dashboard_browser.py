@@ -41,7 +41,7 @@ def test_the_map_draws_every_economy_offline(visit):
     shapes = page.locator("path.choroplethlocation").count()
     scored = int(score_snapshot().index.notna().sum())
     assert shapes >= max(180, scored)
-    assert any("/app/static/topojson/world_50m.json" in u for u in visit.requests)
+    assert any("/app/static/topojson/world_110m.json" in u for u in visit.requests)
     assert not visit.external(), visit.external()
 
 
