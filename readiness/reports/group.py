@@ -20,6 +20,7 @@ from readiness.reports.context import (
 )
 from readiness.reports.drafting import (
     N_GAP_SUMMARY,
+    Namer,
     findings_section,
     gap_sentences,
     group_standing,
@@ -48,6 +49,7 @@ from readiness.reports.model import (
 )
 from readiness.reports.sections import (
     caveats,
+    gap_rows,
     group_gap_frame,
     group_gaps_section,
     method_bullets,
@@ -201,10 +203,7 @@ def _drafted(
         gaps = [text for _, text in gap_sentences(frame, rows, lang, name)]
     prio = priorities_sentence(sections["priorities"].tables[0].frame, lang, name)
     thin = thin_data_sentence(sections["data"].tables[0].frame, lang, name)
-    subsets = []
-    if "subsets" in sections:
-        subsets = [subset_sentence(r, lang, name) for _, r in
-                   sections["subsets"].tables[0].frame.iterrows()]  # fmt: skip
+    subsets = _subset_findings(ctx, group, sections, lang, name) if "subsets" in sections else []
     summary = Section(
         "summary",
         "Summary",
@@ -217,6 +216,24 @@ def _drafted(
     )
     bullets = [*tiers, *improved, *gaps, *prio, *subsets, *thin]
     return [summary, findings_section(bullets, lang)]
+
+
+def _subset_findings(
+    ctx: Context, group: Group, sections: dict[str, Section], lang: str, name: Namer
+) -> list[str]:
+    """Per development group among a region's members: its size and means, its furthest gap."""
+    tables = sections["subsets"].tables
+    frames = subset_gaps(ctx, group, [m for m in group.members if m in ctx.result.raw.index])
+    printed = tables[1].frame
+    out = []
+    for k, (_, row) in enumerate(tables[0].frame.iterrows()):
+        line = subset_sentence(row, lang, name)
+        if k < len(frames) and not printed.empty:
+            rows = printed[printed["Group"] == row["Group"]].drop(columns="Group")
+            gaps = gap_sentences(frames[k], rows.reset_index(drop=True), lang, name)
+            line = " ".join([line, *[text for _, text in gaps[:N_GAP_SUMMARY]]])
+        out.append(line)
+    return out
 
 
 def tier_table(ctx: Context, members: Sequence[str]) -> pd.DataFrame:
@@ -307,9 +324,40 @@ def _subsets_sections(ctx: Context, group: Group, members: Sequence[str]) -> tup
                 "developing members as groups of their own (simple and population-weighted "
                 "means of their index scores).",
             ),
-            tables=(Table("Development groups among the members", table),),
+            tables=(
+                Table("Development groups among the members", table),
+                Table(
+                    "Gaps to the 2030 targets by development group",
+                    subset_gap_rows(ctx, group, members),
+                ),
+            ),
         ),
     )
+
+
+def subset_gaps(ctx: Context, group: Group, members: Sequence[str]) -> list[pd.DataFrame]:
+    """The gap analytics' target rows of each development group among a region's members."""
+    if ctx.gaps is None:
+        return []
+    out = []
+    for sub in SUBSETS:
+        other = ctx.groups.get(sub)
+        inside = tuple(m for m in members if other is not None and m in other.members)
+        if other is None or not inside:
+            continue
+        part = Group(f"{group.code}_{sub}", short_label(other), "custom", inside)
+        out.append(group_gap_frame(ctx, part))
+    return out
+
+
+def subset_gap_rows(ctx: Context, group: Group, members: Sequence[str]) -> pd.DataFrame:
+    """`subset_gaps` as the report prints them, a Group column first."""
+    parts = []
+    for frame in subset_gaps(ctx, group, members):
+        rows = gap_rows(frame, ctx.year, "weighted", True)
+        rows.insert(0, "Group", frame["group_label"].astype(str).to_numpy())
+        parts.append(rows)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
 def _key_figures(ctx: Context, members: list[str], idx: pd.Series) -> tuple[KeyFigure, ...]:
