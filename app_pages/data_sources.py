@@ -6,12 +6,11 @@ import streamlit as st
 from dashboard import downloads, state
 from dashboard.i18n import labelled, t
 from dashboard.layout import footer, header
-from readiness.figures import charts, views
+from readiness.figures import views
 
 header(t("data.title"), url_keys=("year", "group"))
 
 snap = state.active_snapshot()
-names = state.names()
 groups = state.groups()
 group_names = state.group_labels()
 st.markdown(
@@ -44,20 +43,14 @@ scope = col_scope.radio(
     key="data_scope",
     horizontal=True,
 )
-codes = (
-    [i.code for i in state.catalogue().index_indicators()]
-    if scope == "index"
-    else list(state.catalogue().codes)
-)
-members = names[names.index.isin(groups[group].members)]
-matrix = views.coverage_matrix(state.catalogue(), snap.values, year, members, codes)
+chart = state.view("coverage_map", year, group, scope)
 st.caption(t("data.coverage_note", year=year))
 downloads.figure(
-    charts.heatmap(matrix, unit=t("data.data_year"), digits=0, thousands=False),
-    matrix.reset_index(),
+    chart.figure,
+    chart.table,
     t("data.coverage_name", group=group, year=year),
     key="data_coverage_map",
-    column_config={c: st.column_config.NumberColumn(format="%d") for c in matrix.columns},
+    column_config={c: st.column_config.NumberColumn(format="%d") for c in chart.table.columns[1:]},
 )
 
 st.subheader(t("data.coverage"))

@@ -3,19 +3,17 @@
 import streamlit as st
 
 from dashboard import downloads, state
-from dashboard.i18n import labelled, t
+from dashboard.i18n import t
 from dashboard.layout import footer, header
 from dashboard.reports import report_download
-from readiness.figures import charts, maps, palette, views
-from readiness.gaps.analysis import economy_gaps
+from readiness.figures import views
 
 header(t("gaps.title"), t("gaps.intro"), url_keys=("groups", "indicator", "year", "method"))
 
 snap = state.active_snapshot()
-names = state.names()
 group_names = state.group_labels()
 inputs = state.gap_inputs()
-table = state.gap_table()
+state.gap_table()  # a cold server builds it here, behind the spinner
 targets = list(inputs.targets.indicators)
 measures = views.measures(state.catalogue()).set_index("code")
 codes = [c for c in inputs.codes if c in measures.index]
@@ -38,12 +36,10 @@ shown = [*picked, "WORLD", "HIC"]
 
 st.subheader(t("gaps.targets"))
 st.markdown(t("gaps.targets_intro"))
-matrix = views.gap_matrix(table, shown, year, targets, "to_go", scale=100)
+chart = state.view("gap_targets", shown, year)
 downloads.figure(
-    charts.heatmap(
-        matrix, unit=t("gaps.to_go_unit"), colorscale=palette.GAP_SCALE, zrange=(0, 100)
-    ),
-    labelled(views.gaps_at(table, shown, year, targets)),
+    chart.figure,
+    chart.table,
     t("gaps.targets_name", year=year),
     key="gaps_targets",
 )
@@ -56,7 +52,6 @@ level = st.radio(
     horizontal=True,
     key="gaps_level",
 )
-level_codes = [c for c, lv in zip(inputs.codes, inputs.levels, strict=True) if lv == level]
 compare_with = st.radio(
     t("gaps.against"),
     options=["gap_to_world", "gap_to_high_income"],
@@ -64,12 +59,10 @@ compare_with = st.radio(
     horizontal=True,
     key="gaps_against",
 )
-bench = views.gap_matrix(table, picked, year, level_codes, compare_with)
+chart = state.view("gap_benchmarks", picked, year, level, compare_with)
 downloads.figure(
-    charts.heatmap(
-        bench, unit=t("gaps.gap_unit"), colorscale=palette.DIVERGING, reverse=True, zmid=0, digits=1
-    ),
-    labelled(views.gaps_at(table, picked, year, level_codes)),
+    chart.figure,
+    chart.table,
     t("gaps.benchmarks_name", year=year),
     key="gaps_benchmarks",
 )
@@ -82,37 +75,23 @@ code = st.selectbox(
     format_func=lambda c: measures.at[c, "name"],
     **state.bind("indicator", "gaps", codes),
 )
-trend = views.gap_over_time(table, shown, code)
+chart = state.view("gap_over_time", shown, code)
 downloads.figure(
-    charts.lines(
-        trend,
-        x="reference_year",
-        y="weighted",
-        series="group_label",
-        title=measures.at[code, "name"],
-        unit=str(measures.at[code, "unit"]),
-    ),
-    labelled(trend),
+    chart.figure,
+    chart.table,
     t("gaps.over_time_name", measure=code),
     key="gaps_time",
 )
 
 st.subheader(t("gaps.pace"))
 st.markdown(t("gaps.pace_intro"))
-pace = views.gaps_at(table, shown, year, targets)[
-    ["group_label", "measure", "weighted", "target", "trend", "reach_year", "outlook",
-     "required_pace", "coverage"]
-]  # fmt: skip
-downloads.table(labelled(pace), t("gaps.pace_name", year=year), "gaps_pace")
+downloads.table(state.view("gap_pace", shown, year), t("gaps.pace_name", year=year), "gaps_pace")
 
 st.subheader(t("gaps.regions"))
-regions = [g for g in group_names if g.startswith("ITU_")]
-aggregates = [c for c, lv in zip(inputs.codes, inputs.levels, strict=True) if lv != "indicator"]
-region_codes = [*aggregates, *targets]
-region_matrix = views.gap_matrix(table, regions, year, region_codes, "weighted")
+chart = state.view("gap_regions", year)
 downloads.figure(
-    charts.heatmap(region_matrix, unit=t("gaps.value_unit"), digits=0),
-    labelled(views.gaps_at(table, regions, year, region_codes)),
+    chart.figure,
+    chart.table,
     t("gaps.regions_name", year=year),
     key="gaps_regions",
 )
@@ -124,19 +103,10 @@ target_code = st.selectbox(
     format_func=lambda c: measures.at[c, "name"],
     key="gaps_map_indicator",
 )
-map_rows = views.economy_gap_map(
-    economy_gaps(inputs, year, codes=[target_code]), names, t("gaps.band")
-)
+chart = state.view("gap_map", year, target_code)
 downloads.figure(
-    maps.choropleth(
-        map_rows,
-        title=t("gaps.map_title", measure=measures.at[target_code, "name"], year=year),
-        unit=str(measures.at[target_code, "unit"]),
-        points=state.small_state_points(),
-        colorscale=palette.GAP_SCALE,
-        labels={**{k: t(f"map.hover.{k}") for k in maps.MAP_LABELS}, "value": t("gaps.gap")},
-    ),
-    labelled(map_rows.drop(columns=["note"])),
+    chart.figure,
+    chart.table,
     t("gaps.map_name", measure=target_code, year=year),
     key="gaps_map",
 )

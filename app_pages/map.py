@@ -3,9 +3,9 @@
 import streamlit as st
 
 from dashboard import downloads, state
-from dashboard.i18n import labelled, t
+from dashboard.i18n import t
 from dashboard.layout import footer, header
-from readiness.figures import maps, views
+from readiness.figures import views
 
 header(t("map.title"), t("map.intro"), url_keys=("indicator", "year", "group"))
 
@@ -41,28 +41,13 @@ mode = col_mode.radio(
 )
 
 with st.spinner(t("busy.computing")):
-    result = state.result(year)
-    table = views.map_table(
-        state.catalogue(), snap.values, result, code, names, t("map.computed_source")
-    )
-unit = str(measures.at[code, "unit"])
-fig = maps.choropleth(
-    table,
-    title=t("map.chart_title", measure=measures.at[code, "name"], year=year),
-    unit=unit,
-    points=state.small_state_points(),
-    members=groups[group].members if group else None,
-    mode=mode,
-    reverse=int(measures.at[code, "direction"]) < 0,
-    labels={k: t(f"map.hover.{k}") for k in maps.MAP_LABELS},
-)
-have = int(table["value"].notna().sum())
-st.caption(t("map.coverage", n=have, total=len(table), unit=unit))
+    chart = state.view("world_map", code, year, group, mode if group else "highlight")
+st.caption(chart.note)
 if group:
     st.caption(t(f"map.{mode}_note", group=group_names[group]))
 event = downloads.figure(
-    fig,
-    labelled(table),
+    chart.figure,
+    chart.table,
     t("map.download_name", measure=code, year=year),
     key="map_chart",
     on_select="rerun",

@@ -7,7 +7,7 @@ from dashboard import method_controls as controls
 from dashboard.i18n import labelled, t
 from dashboard.layout import footer, header
 from readiness.errors import ReadinessError
-from readiness.figures import charts, palette, views
+from readiness.figures import views
 from readiness.index.method import Method, method_text
 
 header(t("method.title"), t("method.intro"), url_keys=("year", "method"))
@@ -75,20 +75,19 @@ with col_results:
     downloads.offer(labelled(top), t("method.top_name", year=year), "method_top")
 
     st.subheader(t("method.ranks"))
+    chart = state.view("method_ranks", year, method=method)
     downloads.figure(
-        charts.rank_shift(
-            changes, labels={"default": t("method.default_rank"), "new": t("method.new_rank")}
-        ),
-        labelled(changes),
+        chart.figure,
+        chart.table,
         t("method.ranks_name", year=year),
         key="method_ranks",
     )
 
 st.subheader(t("method.framework"))
-tree = views.framework_tree(result, palette.CATEGORICAL)
+chart = state.view("method_tree", year, method=method)
 downloads.figure(
-    charts.sunburst(tree),
-    labelled(views.weights_table(result)),
+    chart.figure,
+    chart.table,
     t("method.weights_name"),
     key="method_tree",
 )
@@ -97,25 +96,18 @@ st.subheader(t("method.uncertainty"))
 st.markdown(t("method.uncertainty_intro", n=state.UNCERTAINTY_SAMPLES))
 unc = state.uncertainty(year, method)
 st.markdown(f"**{t('method.sensitivity')}**")
-sens = unc.sensitivity.assign(
-    first_order=unc.sensitivity["first_order"] * 100,
-    factor=unc.sensitivity["factor"].map(lambda f: t(f"method.factor_{f}")),
-)
+chart = state.view("method_sensitivity", year, unc.spec.n, method=method)
 downloads.figure(
-    charts.bars(sens, category="factor", value="first_order", unit=t("method.share_variance")),
-    labelled(sens),
+    chart.figure,
+    chart.table,
     t("method.sensitivity_name", year=year),
     key="method_sensitivity",
 )
 st.markdown(f"**{t('method.intervals')}**")
-intervals = unc.ranks.reset_index()
+chart = state.view("method_intervals", year, unc.spec.n, state.current_economy(), method=method)
 downloads.figure(
-    charts.rank_intervals(
-        intervals,
-        highlight=[state.names()[state.current_economy()]],
-        labels={"nominal": t("method.rank"), "interval": t("method.interval")},
-    ),
-    labelled(intervals),
+    chart.figure,
+    chart.table,
     t("method.intervals_name", year=year),
     key="method_intervals",
 )

@@ -7,7 +7,7 @@ from dashboard import downloads, state
 from dashboard.i18n import labelled, number, percent, t, term, translated
 from dashboard.layout import footer, header
 from dashboard.reports import report_download
-from readiness.figures import charts, views
+from readiness.figures import views
 from readiness.gaps.analysis import economy_gaps
 from readiness.gaps.datagaps import economy_status
 
@@ -60,21 +60,10 @@ for col, row in zip(pillar_cols, scores.iloc[1:].itertuples(), strict=True):
 downloads.offer(labelled(scores), t("profile.scores_name", economy=iso3, year=year), "scores")
 
 st.subheader(t("profile.groups"))
-comparison = views.group_comparison(result, iso3, state.groups(year), name, state.group_labels())
-simple = comparison[comparison["weighting"].isin(["", "simple"])]
-long = simple.melt(
-    id_vars=["group"], value_vars=[result.framework.index_code, *result.framework.pillars],
-    var_name="code", value_name="score",
-)  # fmt: skip
-long["measure"] = long["code"].map(lambda c: result.framework.by_code[c].name)
+chart = state.view("profile_groups", iso3, year)
 downloads.figure(
-    charts.bars(long, category="measure", value="score", series="group", unit=t("profile.score")),
-    labelled(
-        comparison.assign(
-            kind=translated(comparison["kind"], "profile.kind"),
-            weighting=translated(comparison["weighting"], "profile.weighting"),
-        )
-    ),
+    chart.figure,
+    chart.table,
     t("profile.groups_name", economy=iso3, year=year),
     key="profile_groups",
 )
@@ -111,10 +100,11 @@ else:
     downloads.offer(labelled(sw), t("profile.sw_name", economy=iso3, year=year), "profile_sw")
 
 st.subheader(t("profile.trends"))
-trend = views.economy_trend(state.results_by_year(), iso3)
+state.results_by_year()  # a cold server builds them here, behind the spinner
+chart = state.view("profile_trend", iso3)
 downloads.figure(
-    charts.lines(trend, x="reference_year", y="score", series="name", unit=t("profile.score")),
-    labelled(trend),
+    chart.figure,
+    chart.table,
     t("profile.trend_name", economy=iso3),
     key="profile_trend",
 )

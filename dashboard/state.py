@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -391,3 +391,85 @@ def strengths(year: int | None = None, method: Method | None = None) -> pd.DataF
     method = current_method() if method is None else method
     year = current_year() if year is None else year
     return _strengths(data_token(), int(year), method_key(method), active_snapshot())
+
+
+# --- shared views: figures and tables built once per shared input (dashboard/shared_views.py) ----
+@dataclass(frozen=True)
+class Shared:
+    """The shared inputs a view is built from: data token, method key, language and snapshot.
+
+    A view may depend on nothing else (no session state), so it can be cached under these.
+    """
+
+    token: str
+    key: str
+    lang: str
+    snap: Snapshot
+
+    def t(self, key: str, /, **values: object) -> str:
+        from readiness.i18n import translate
+
+        return translate(self.lang, key, **values)
+
+    def labelled(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The table with its column names translated (as dashboard.i18n.labelled)."""
+        from readiness.i18n import has
+
+        return frame.rename(columns=lambda c: self.t(f"col.{c}") if has(f"col.{c}") else c)
+
+    def translated(self, values: pd.Series, prefix: str) -> pd.Series:
+        """Code values as their `prefix.<code>` text (as dashboard.i18n.translated)."""
+        return values.map(lambda v: self.t(f"{prefix}.{str(v).replace(' ', '_') or 'none'}"))
+
+    def result(self, year: int) -> Result:
+        res = _result(self.token, int(year), self.key, self.snap)
+        return in_language(res, self.lang, self.token, self.snap)
+
+    def results_by_year(self) -> dict[int, Result]:
+        results = _results_by_year(self.token, self.key, self.snap)
+        return {y: in_language(r, self.lang, self.token, self.snap) for y, r in results.items()}
+
+    def catalogue(self) -> Catalogue:
+        """The catalogue in the view's language."""
+        return _catalogue(self.token, self.lang, self.snap)
+
+    def default_result(self, year: int) -> Result:
+        """The index for `year` under the published default method."""
+        return _result(self.token, int(year), method_key(Method()), self.snap)
+
+    def uncertainty(self, year: int, n: int) -> Uncertainty:
+        return _uncertainty(self.token, int(year), self.key, int(n), self.snap)
+
+    def names(self) -> pd.Series:
+        return _names(self.token, self.lang, self.snap)
+
+    def groups(self, year: int | None) -> dict[str, Group]:
+        year = self.snap.latest_year if year is None else year
+        return _groups(self.token, int(year), self.snap)
+
+    def gap_inputs(self) -> Any:
+        return _gap_inputs(self.token, self.key, self.snap)
+
+    def gap_table(self) -> pd.DataFrame:
+        return _gap_table(self.token, self.key, self.snap)
+
+    def points(self) -> pd.DataFrame:
+        return small_state_points()
+
+
+@token_cache(256)
+def _shared_view(token: str, name: str, key: str, lang: str, args: tuple, _snap: Snapshot) -> Any:
+    from dashboard import shared_views
+
+    return getattr(shared_views, name)(Shared(token, key, lang, _snap), *args)
+
+
+def view(name: str, *args: Any, method: Method | None = None) -> Any:
+    """dashboard.shared_views.<name>(shared inputs, *args): built once for every session that
+    shows it with the same data, method and language, and shared read-only (never change it).
+
+    Views of uploaded data are held by the sessions that hold the upload (token_cache).
+    """
+    method = current_method() if method is None else method
+    key = tuple(tuple(a) if isinstance(a, list) else a for a in args)  # hashable, same key
+    return _shared_view(data_token(), name, method_key(method), language(), key, active_snapshot())

@@ -1,0 +1,233 @@
+"""The figures and tables pages show that depend only on shared inputs, built once per key.
+
+Each builder takes a `Shared` (the data token, method, language and snapshot; see
+dashboard/state.py) and the view's own choices (year, measure, group, ...) and returns frozen
+figures and tables. dashboard/state.py caches them under all of that, so fifty sessions that
+open the same view share one build, read-only: a page shows them and never changes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from readiness.figures import charts, maps, palette, views
+from readiness.gaps.analysis import economy_gaps
+
+if TYPE_CHECKING:
+    from dashboard.state import Shared
+
+# The world map at screen size: Plotly's 110m shapes (a fifth of the 50m file, drawn in a
+# fraction of the time). Economies too small for a 110m shape keep their small-state marker;
+# reports print at 50m (maps.choropleth's default).
+SCREEN_RESOLUTION = 110
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A figure and the table behind it (columns already labelled), as the page shows them."""
+
+    figure: go.Figure
+    table: pd.DataFrame
+    note: str = ""
+
+
+def _map_labels(shared: Shared) -> dict[str, str]:
+    return {k: shared.t(f"map.hover.{k}") for k in maps.MAP_LABELS}
+
+
+def _measures(shared: Shared) -> pd.DataFrame:
+    return views.measures(shared.catalogue()).set_index("code")
+
+
+def world_map(shared: Shared, code: str, year: int, group: str, mode: str) -> Chart:
+    """The map page's choropleth of `code` for `year`, `group` highlighted or filtered."""
+    snap, measures = shared.snap, _measures(shared)
+    table = views.map_table(
+        shared.catalogue(), snap.values, shared.result(year), code, shared.names(),
+        shared.t("map.computed_source"),
+    )  # fmt: skip
+    unit = str(measures.loc[code, "unit"])
+    fig = maps.choropleth(
+        table,
+        title=shared.t("map.chart_title", measure=measures.loc[code, "name"], year=year),
+        unit=unit,
+        points=shared.points(),
+        members=shared.groups(year)[group].members if group else None,
+        mode=mode,
+        reverse=int(measures.loc[code, "direction"]) < 0,
+        labels=_map_labels(shared),
+        resolution=SCREEN_RESOLUTION,
+    )
+    have = int(table["value"].notna().sum())
+    note = shared.t("map.coverage", n=have, total=len(table), unit=unit)
+    return Chart(fig, shared.labelled(table), note)
+
+
+def _group_names(shared: Shared, year: int | None = None) -> dict[str, str]:
+    return {code: shared.t(f"group.{code}") for code in shared.groups(year)}
+
+
+def gap_targets(shared: Shared, groups: Sequence[str], year: int) -> Chart:
+    """Groups' distance to the 2030 targets (heat map), with the world and high income."""
+    table, targets = shared.gap_table(), list(shared.gap_inputs().targets.indicators)
+    matrix = views.gap_matrix(table, groups, year, targets, "to_go", scale=100)
+    fig = charts.heatmap(
+        matrix, unit=shared.t("gaps.to_go_unit"), colorscale=palette.GAP_SCALE, zrange=(0, 100)
+    )
+    return Chart(fig, shared.labelled(views.gaps_at(table, groups, year, targets)))
+
+
+def gap_benchmarks(
+    shared: Shared, groups: Sequence[str], year: int, level: str, against: str
+) -> Chart:
+    """Groups against the world or high income at one level (index, pillar or indicator)."""
+    table, inputs = shared.gap_table(), shared.gap_inputs()
+    codes = [c for c, lv in zip(inputs.codes, inputs.levels, strict=True) if lv == level]
+    matrix = views.gap_matrix(table, groups, year, codes, against)
+    fig = charts.heatmap(
+        matrix, unit=shared.t("gaps.gap_unit"), colorscale=palette.DIVERGING, reverse=True,
+        zmid=0, digits=1,
+    )  # fmt: skip
+    return Chart(fig, shared.labelled(views.gaps_at(table, groups, year, codes)))
+
+
+def gap_over_time(shared: Shared, groups: Sequence[str], code: str) -> Chart:
+    """One measure's group values over the reference years."""
+    measures = _measures(shared)
+    trend = views.gap_over_time(shared.gap_table(), groups, code)
+    fig = charts.lines(
+        trend, x="reference_year", y="weighted", series="group_label",
+        title=measures.loc[code, "name"], unit=str(measures.loc[code, "unit"]),
+    )  # fmt: skip
+    return Chart(fig, shared.labelled(trend))
+
+
+def gap_pace(shared: Shared, groups: Sequence[str], year: int) -> pd.DataFrame:
+    """Each group's pace towards each 2030 target (labelled table)."""
+    targets = list(shared.gap_inputs().targets.indicators)
+    pace = views.gaps_at(shared.gap_table(), groups, year, targets)[
+        ["group_label", "measure", "weighted", "target", "trend", "reach_year", "outlook",
+         "required_pace", "coverage"]
+    ]  # fmt: skip
+    return shared.labelled(pace)
+
+
+def gap_regions(shared: Shared, year: int) -> Chart:
+    """ITU-D regions on the index, pillars and targeted indicators (heat map)."""
+    table, inputs = shared.gap_table(), shared.gap_inputs()
+    regions = [g for g in _group_names(shared, year) if g.startswith("ITU_")]
+    aggregates = [c for c, lv in zip(inputs.codes, inputs.levels, strict=True) if lv != "indicator"]
+    codes = [*aggregates, *inputs.targets.indicators]
+    matrix = views.gap_matrix(table, regions, year, codes, "weighted")
+    fig = charts.heatmap(matrix, unit=shared.t("gaps.value_unit"), digits=0)
+    return Chart(fig, shared.labelled(views.gaps_at(table, regions, year, codes)))
+
+
+def gap_map(shared: Shared, year: int, code: str) -> Chart:
+    """Every economy's gap to the 2030 target of `code` on the world map."""
+    measures = _measures(shared)
+    rows = views.economy_gap_map(
+        economy_gaps(shared.gap_inputs(), year, codes=[code]), shared.names(),
+        shared.t("gaps.band"),
+    )  # fmt: skip
+    fig = maps.choropleth(
+        rows,
+        title=shared.t("gaps.map_title", measure=measures.loc[code, "name"], year=year),
+        unit=str(measures.loc[code, "unit"]),
+        points=shared.points(),
+        colorscale=palette.GAP_SCALE,
+        labels={**_map_labels(shared), "value": shared.t("gaps.gap")},
+        resolution=SCREEN_RESOLUTION,
+    )
+    return Chart(fig, shared.labelled(rows.drop(columns=["note"])))
+
+
+def coverage_map(shared: Shared, year: int, group: str, scope: str) -> Chart:
+    """The data year of every indicator for every member of `group` (heat map)."""
+    catalogue, names = shared.catalogue(), shared.names()
+    codes = (
+        [i.code for i in catalogue.index_indicators()]
+        if scope == "index"
+        else list(catalogue.codes)
+    )
+    members = names[names.index.isin(shared.groups(year)[group].members)]
+    matrix = views.coverage_matrix(catalogue, shared.snap.values, year, members, codes)
+    fig = charts.heatmap(matrix, unit=shared.t("data.data_year"), digits=0, thousands=False)
+    return Chart(fig, matrix.reset_index())
+
+
+def profile_groups(shared: Shared, iso3: str, year: int) -> Chart:
+    """An economy's index and pillar scores beside those of its groups (bars)."""
+    result, name = shared.result(year), shared.names()[iso3]
+    group_names = _group_names(shared, year)
+    comparison = views.group_comparison(result, iso3, shared.groups(year), name, group_names)
+    simple = comparison[comparison["weighting"].isin(["", "simple"])]
+    fw = result.framework
+    long = simple.melt(
+        id_vars=["group"], value_vars=[fw.index_code, *fw.pillars], var_name="code",
+        value_name="score",
+    )  # fmt: skip
+    long["measure"] = long["code"].map(lambda c: fw.by_code[c].name)
+    fig = charts.bars(
+        long, category="measure", value="score", series="group", unit=shared.t("profile.score")
+    )
+    shown = comparison.assign(
+        kind=shared.translated(comparison["kind"], "profile.kind"),
+        weighting=shared.translated(comparison["weighting"], "profile.weighting"),
+    )
+    return Chart(fig, shared.labelled(shown))
+
+
+def profile_trend(shared: Shared, iso3: str) -> Chart:
+    """An economy's index and pillar scores over the reference years (lines)."""
+    trend = views.economy_trend(shared.results_by_year(), iso3)
+    fig = charts.lines(
+        trend, x="reference_year", y="score", series="name", unit=shared.t("profile.score")
+    )
+    return Chart(fig, shared.labelled(trend))
+
+
+def method_ranks(shared: Shared, year: int) -> Chart:
+    """Every economy's rank under the session's method against the published default."""
+    changes = views.rank_change(shared.default_result(year), shared.result(year))
+    fig = charts.rank_shift(
+        changes,
+        labels={"default": shared.t("method.default_rank"), "new": shared.t("method.new_rank")},
+    )
+    return Chart(fig, shared.labelled(changes))
+
+
+def method_tree(shared: Shared, year: int) -> Chart:
+    """The framework as a sunburst of effective weights, with the weights table."""
+    result = shared.result(year)
+    fig = charts.sunburst(views.framework_tree(result, palette.CATEGORICAL))
+    return Chart(fig, shared.labelled(views.weights_table(result)))
+
+
+def method_sensitivity(shared: Shared, year: int, n: int) -> Chart:
+    """Each uncertain choice's share of the variance of ranks (Monte Carlo, `n` samples)."""
+    unc = shared.uncertainty(year, n)
+    sens = unc.sensitivity.assign(
+        first_order=unc.sensitivity["first_order"] * 100,
+        factor=unc.sensitivity["factor"].map(lambda f: shared.t(f"method.factor_{f}")),
+    )
+    fig = charts.bars(
+        sens, category="factor", value="first_order", unit=shared.t("method.share_variance")
+    )
+    return Chart(fig, shared.labelled(sens))
+
+
+def method_intervals(shared: Shared, year: int, n: int, iso3: str) -> Chart:
+    """Every economy's rank interval (Monte Carlo, `n` samples), `iso3` highlighted."""
+    intervals = shared.uncertainty(year, n).ranks.reset_index()
+    fig = charts.rank_intervals(
+        intervals,
+        highlight=[shared.names()[iso3]],
+        labels={"nominal": shared.t("method.rank"), "interval": shared.t("method.interval")},
+    )
+    return Chart(fig, shared.labelled(intervals))
