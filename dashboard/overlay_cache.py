@@ -178,20 +178,20 @@ def token_cache(max_entries: int) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
         @functools.wraps(func)
         def call(*args: P.args, **kwargs: P.kwargs) -> R:
-            bound = signature.bind(*args, **kwargs)
-            token = bound.arguments[keyed[0]]
+            token = args[0] if args else kwargs[keyed[0]]  # the first argument is the token
             if token == BASE_TOKEN:
                 return shared(*args, **kwargs)
-            holder = _LIVE.get(token)
+            holder = _LIVE.get(str(token))
             if holder is None:  # no session holds this data: compute, keep nothing
                 return func(*args, **kwargs)
+            bound = signature.bind(*args, **kwargs)
             key = tuple(bound.arguments.get(n) for n in keyed[1:])
             hit, value = holder.get(name, key)
             if not hit:
                 value = func(*args, **kwargs)
                 _take_lease(holder)
                 holder.put(name, key, value, per_overlay)
-            _touch(token)
+            _touch(holder.token)
             return value
 
         call.clear = shared.clear  # type: ignore[attr-defined]
