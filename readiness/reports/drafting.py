@@ -8,7 +8,7 @@ rules (which sentences, in which order) are in docs/REPORTS.md, "Drafted text".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 
@@ -37,6 +37,11 @@ def namer(ctx: Context, lang: str) -> Namer:
     return lambda text: book.get(text, text)
 
 
+def units(ctx: Context) -> dict[str, str]:
+    """Each indicator's unit, from the catalogue."""
+    return {c: str(ctx.snapshot.catalogue.get(c).unit) for c in ctx.framework.indicators}
+
+
 def _t(lang: str, key: str, **values: object) -> str:
     return translate(lang, f"report_text.{key}", **values)
 
@@ -46,13 +51,20 @@ def _names(items: Sequence[str]) -> str:
 
 
 # --- gaps: one sentence per target indicator ----------------------------------------------------
-def gap_sentence(row: pd.Series, direction: float, outlook: str, lang: str, name: Namer) -> str:
-    """One target indicator's gap, pace and the pace needed, from its gap-table row (text)."""
+def gap_sentence(
+    row: pd.Series, direction: float, outlook: str, lang: str, name: Namer, unit: str = ""
+) -> str:
+    """One target indicator's gap, pace and the pace needed, from its gap-table row (text).
+
+    A share (unit "% of ...") shows its value and target with a % sign; a price's unit is in
+    its name already.
+    """
+    sign = "%" if unit.startswith("%") and "%" not in str(row["Indicator"]) else ""
     values = {
         "indicator": name(str(row["Indicator"])),
-        "value": row["Value"],
+        "value": f"{row['Value']}{sign}",
         "data_year": row["Data year"] or MISSING,
-        "target": str(row["Target"]).removeprefix("<= "),
+        "target": f"{str(row['Target']).removeprefix('<= ')}{sign}",
         "gap": row["Gap"],
     }
     if outlook == "already met":
@@ -74,7 +86,11 @@ def gap_sentence(row: pd.Series, direction: float, outlook: str, lang: str, name
 
 
 def gap_sentences(
-    frame: pd.DataFrame, rows: pd.DataFrame, lang: str, name: Namer
+    frame: pd.DataFrame,
+    rows: pd.DataFrame,
+    lang: str,
+    name: Namer,
+    units: Mapping[str, str] | None = None,
 ) -> list[tuple[float, str]]:
     """(way to go, sentence) per target indicator, furthest from its target first.
 
@@ -86,7 +102,8 @@ def gap_sentences(
         if str(raw["outlook"]) == "no data" or pd.isna(raw["target"]):
             continue
         direction = to_float(raw.get("target_direction", 1))
-        text = gap_sentence(rows.iloc[k], direction, str(raw["outlook"]), lang, name)
+        unit = (units or {}).get(str(raw["code"]), "")
+        text = gap_sentence(rows.iloc[k], direction, str(raw["outlook"]), lang, name, unit)
         out.append((to_float(raw["to_go"]), text))
     out.sort(key=lambda pair: -pair[0] if pair[0] == pair[0] else 0.0)
     return out

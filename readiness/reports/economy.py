@@ -31,6 +31,7 @@ from readiness.reports.drafting import (
     namer,
     peers_sentence,
     priorities_sentence,
+    units,
 )
 from readiness.reports.model import (
     MC_SAMPLES,
@@ -246,7 +247,7 @@ def _drafted(
     if ctx.gaps is not None:
         frame = economy_gap_frame(ctx, [iso3])
         rows = sections["gaps"].tables[0].frame
-        gaps = [text for _, text in gap_sentences(frame, rows, lang, name)]
+        gaps = [text for _, text in gap_sentences(frame, rows, lang, name, units(ctx))]
         focus = _peer_focus(frame)
         progress = sections["comparison"].tables
         if focus is not None and len(progress) > 1:

@@ -31,6 +31,7 @@ from readiness.reports.drafting import (
     subset_sentence,
     thin_data_sentence,
     tiers_sentence,
+    units,
 )
 from readiness.reports.model import (
     MISSING,
@@ -200,7 +201,7 @@ def _drafted(
     if ctx.gaps is not None:
         frame = group_gap_frame(ctx, group)
         rows = sections["gaps"].tables[0].frame
-        gaps = [text for _, text in gap_sentences(frame, rows, lang, name)]
+        gaps = [text for _, text in gap_sentences(frame, rows, lang, name, units(ctx))]
     prio = priorities_sentence(sections["priorities"].tables[0].frame, lang, name)
     thin = thin_data_sentence(sections["data"].tables[0].frame, lang, name)
     subsets = _subset_findings(ctx, group, sections, lang, name) if "subsets" in sections else []
@@ -230,7 +231,7 @@ def _subset_findings(
         line = subset_sentence(row, lang, name)
         if k < len(frames) and not printed.empty:
             rows = printed[printed["Group"] == row["Group"]].drop(columns="Group")
-            gaps = gap_sentences(frames[k], rows.reset_index(drop=True), lang, name)
+            gaps = gap_sentences(frames[k], rows.reset_index(drop=True), lang, name, units(ctx))
             line = " ".join([line, *[text for _, text in gaps[:N_GAP_SUMMARY]]])
         out.append(line)
     return out

@@ -69,8 +69,8 @@ def test_kenya_internet_use_has_a_trend_on_sparse_data_and_the_pace_needed(repor
     assert row["Outlook"] == "too slow" and row["Reach year"] == "2051"
     (line,) = [b for b in ken.section("findings").bullets if b.startswith("Individuals using")]
     assert line == (
-        "Individuals using the Internet, 35.0 in 2024, is 65.0 short of the 2030 target of "
-        "100.0; at the 2019\u20132024 pace of +2.46 a year it would be reached around 2051; "
+        "Individuals using the Internet, 35.0% in 2024, is 65.0 short of the 2030 target of "
+        "100.0%; at the 2019\u20132024 pace of +2.46 a year it would be reached around 2051; "
         f"{row['Pace needed per year']} a year are needed to reach it by 2030."
     )
 
