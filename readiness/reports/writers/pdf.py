@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import WrapMode, XPos, YPos
 
 from readiness.i18n import direction, translate
 from readiness.reports.model import Report, Table
@@ -123,6 +123,7 @@ class _PDF(FPDF):
     family = "Helvetica"
     lang = "en"
     align = "L"  # "R" for a right-to-left language
+    wrapmode = WrapMode.WORD  # CHAR for Chinese, which puts no spaces between words
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -135,6 +136,7 @@ class _PDF(FPDF):
     def para(self, height: float, text: str, **kwargs: object) -> None:
         """A paragraph from the left margin, aligned for the language's direction."""
         kwargs.setdefault("align", self.align)
+        kwargs.setdefault("wrapmode", self.wrapmode)
         self.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, **kwargs)  # type: ignore[arg-type]
 
 
@@ -144,6 +146,7 @@ def write_pdf(report: Report, images: Mapping[str, bytes]) -> bytes:
     pdf.family = _fonts(pdf, report.lang, report_chars(report)) or pdf.family
     pdf.lang = report.lang
     pdf.align = "R" if direction(report.lang) == "rtl" else "L"
+    pdf.wrapmode = WrapMode.CHAR if report.lang == "zh" else WrapMode.WORD
     pdf.set_lang(report.lang)
     pdf.footer_text = pdf_label(f"{report.title} - {report.year}")
     pdf.set_title(pdf_label(report.title))
@@ -297,6 +300,7 @@ def _grid(pdf: _PDF, rows: list[list[str]], widths: tuple[float, ...], size: flo
         first_row_as_headings=True,
         markdown=False,
         padding=0.8,
+        wrapmode=pdf.wrapmode,
     ) as grid:
         for values in rows:
             row = grid.row()
