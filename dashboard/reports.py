@@ -58,7 +58,8 @@ def prepare_report(
     tell(0.9, t("reports.writing"))
     data = write_report(report, fmt, images)
     tell(1.0, t("reports.ready"))
-    return f"{report.filename_stem}.{fmt}", data
+    suffix = "" if report.lang == "en" else f"_{report.lang}"  # readiness_KEN_2025_ar.pdf
+    return f"{report.filename_stem}{suffix}.{fmt}", data
 
 
 def report_download(

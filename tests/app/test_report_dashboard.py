@@ -58,3 +58,21 @@ def test_prepare_report_reports_progress_in_order(snapshot):
     )
     assert name == "readiness_ITU_CIS_2025.docx" and data.startswith(b"PK")
     assert seen[0] < seen[-1] == 1.0 and seen == sorted(seen)
+
+
+def test_the_download_is_in_the_page_language():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_page, default_timeout=240)
+    at.session_state["lang"] = "ar"
+    at.run()
+    assert not at.exception
+    at.selectbox(key="rep_format").select("pptx").run()
+    at.button(key="rep_prepare").click().run()
+    assert not at.exception and not at.error
+    ((name, _, data),) = at.session_state["report_files"].values()
+    assert name == "readiness_KEN_2025_ar.pptx"
+    from pptx import Presentation
+
+    title = Presentation(io.BytesIO(data)).slides[0].shapes.title.text
+    assert title.startswith("كينيا")  # Kenya, from the country master's Arabic names
