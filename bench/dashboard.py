@@ -9,7 +9,8 @@ does, minus the websocket. AppTest's own work around a run (it scans the install
 components on every new AppTest, 100-250 ms) is not server time and is left out.
 - cold: the page's first run in a fresh process (caches empty, modules not yet imported);
 - warm: the first run of a new session on a server that has served the page before (median of 5;
-  targets: map <= 60 ms, every other page <= 120 ms);
+  targets: map <= 60 ms, every other page <= 120 ms), with the script thread's CPU time beside
+  it (a busy machine stretches the wall time, hardly the CPU time);
 - rerun: the run after a control change (for the method page: a pillar weight).
 Bytes: a real `streamlit run` and Debian chromium; HTTP response bodies and websocket frames
 received while the first page (data and sources) loads, then what the map page adds.
@@ -50,17 +51,20 @@ import json, sys, time
 from streamlit.runtime.scriptrunner import script_runner
 from streamlit.testing.v1 import AppTest
 page, kind, key, value = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
-runs = []  # seconds of each script run, timed in the script thread
+runs, cpu = [], []  # seconds of each script run (wall, and CPU of the script thread)
 _run_script = script_runner.ScriptRunner._run_script
 def timed(self, rerun_data):
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.thread_time()
     try:
         return _run_script(self, rerun_data)
     finally:
         runs.append(time.perf_counter() - t)
+        cpu.append(time.thread_time() - c)
 script_runner.ScriptRunner._run_script = timed
 def run(at):
     n = len(runs); at.run(); return sum(runs[n:])
+def warm_run():
+    n = len(runs); run(session()); return sum(runs[n:]), sum(cpu[n:])
 def session():
     at = AppTest.from_file(page, default_timeout=300)
     at.query_params["economy"] = "KEN"
@@ -70,7 +74,7 @@ at = session(); cold = run(at)
 assert not at.exception, [e.message for e in at.exception]
 for _ in range(2):
     run(session())  # let lazily built caches (uncertainty, results by year) settle
-warm = sorted(run(session()) for _ in range(5))
+warm = sorted(warm_run() for _ in range(5))
 rerun = []
 for k in range(3):
     other = session(); other.run()
@@ -80,7 +84,8 @@ for k in range(3):
         widget.set_value(v)
     rerun.append(run(other))
     assert not other.exception, [e.message for e in other.exception]
-print(json.dumps({"cold": cold, "warm": warm[2], "rerun": sorted(rerun)[1]}))
+print(json.dumps({"cold": cold, "warm": warm[2][0], "warm_cpu": sorted(c for _, c in warm)[2],
+                  "rerun": sorted(rerun)[1]}))
 """
 
 
@@ -102,7 +107,8 @@ def server_times() -> None:
         rerun_ok = "ok" if r["rerun"] < TARGET_RERUN else "OVER"
         print(
             f"  {page:16s} cold {r['cold'] * 1000:6.0f} ms ({cold_ok}, < {TARGET_COLD * 1000:.0f})"
-            f"  warm {r['warm'] * 1000:5.0f} ms ({warm_ok}, <= {warm_target * 1000:.0f})"
+            f"  warm {r['warm'] * 1000:5.0f} ms ({warm_ok}, <= {warm_target * 1000:.0f};"
+            f" CPU {r['warm_cpu'] * 1000:4.0f} ms)"
             f"  rerun after {key or 'a plain rerun'} {r['rerun'] * 1000:5.0f} ms ({rerun_ok}, < "
             f"{TARGET_RERUN * 1000:.0f})"
         )

@@ -1,0 +1,69 @@
+"""Opening the map: one script run, the figure sent once, light shapes; the time to map is noted.
+
+The time from navigation to the shapes drawn is printed (and recorded as a property of the
+test), never asserted: bench/browser.py prints it against its target.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SHAPES = 180
+WATCH_MAP = f"""
+(() => {{
+  new MutationObserver(() => {{
+    if (!window.__mapDrawn &&
+        document.querySelectorAll('path.choroplethlocation').length >= {SHAPES}) {{
+      window.__mapDrawn = performance.now();
+    }}
+  }}).observe(document, {{childList: true, subtree: true}});
+}})();
+"""
+
+
+def test_the_map_loads_in_one_run_and_sends_its_figure_once(visit, record_property):
+    page = visit.page
+    sent: list[int] = []
+    figures: list[int] = []
+
+    def on_ws(ws) -> None:
+        ws.on("framesent", lambda frame: sent.append(len(frame)))
+        ws.on(
+            "framereceived",
+            lambda frame: figures.append(
+                (frame if isinstance(frame, bytes) else frame.encode()).count(
+                    b'"type":"choropleth"'
+                )
+            ),
+        )
+
+    page.on("websocket", on_ws)
+    page.add_init_script(WATCH_MAP)
+    visit.open("")
+    page.wait_for_function("() => window.__mapDrawn !== undefined", timeout=60_000)
+    page.wait_for_timeout(1500)  # a second run, if any, would show up by now
+    seconds = float(page.evaluate("window.__mapDrawn")) / 1000
+    record_property("time_to_map_s", round(seconds, 2))
+    print(f"time to map: {seconds:.2f} s")
+
+    assert len(sent) == 1  # one rerun request: the link's state is restored in the same run
+    assert sum(figures) == 2  # the map's two choropleth traces (no data, values), sent once
+    topojson = [u for u in visit.requests if "/topojson/" in u]
+    assert topojson and all(u.endswith("world_110m.json") for u in topojson)
+    assert not visit.external(), visit.external()
+
+
+def test_a_link_with_state_loads_in_one_run(visit):
+    page = visit.page
+    sent: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(len(frame))))
+    visit.open("?indicator=internet_use&year=2022&group=SIDS")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('path.choroplethlocation').length >= {SHAPES}",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(1500)
+    assert len(sent) == 1
+    assert "2022" in (page.locator(".gtitle").first.text_content() or "")
