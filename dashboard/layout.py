@@ -74,4 +74,5 @@ def footer() -> None:
     with st.expander(t("layout.citations")):
         for src in snap.catalogue.sources:
             st.markdown(f"**{src.name}** — {src.producer}; {t('layout.licence')}: {src.licence}")
-            st.code(src.citation, language=None)
+            st.text(src.citation)  # plain text: a code block here would load the highlighter
+            # (1.5 MB of script) on every page before the first chart draws
