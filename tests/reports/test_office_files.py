@@ -103,3 +103,15 @@ def test_native_chart_values_are_the_figure_numbers(reports):
     series = {s.name: list(s.values) for s in chart.plots[0].series}
     for col in spec.data.columns[1:]:
         assert series[col] == pytest.approx([round(float(v), 4) for v in spec.data[col]])
+
+
+def test_pdf_carries_the_summary_and_findings(reports):
+    from pypdf import PdfReader
+
+    report = reports["KEN"]
+    reader = PdfReader(io.BytesIO(write_report(report, "pdf", {})))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Findings" in text
+    assert "Individuals using the Internet, 35.0% in 2024, is 65.0 short" in text
+    standing = report.section("summary").paragraphs[1]
+    assert " ".join(standing.split()[:12]) in text
