@@ -37,6 +37,7 @@ class Context:
     gaps: Any = None  # readiness.gaps.cube.GapInputs, None when gap analytics are unavailable
     peers: dict[str, Group | None] = field(default_factory=dict, repr=False)  # memo per ISO3
     earlier: dict[int, Result | None] = field(default_factory=dict, repr=False)  # memo per year
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False)  # names, value sources
 
     @property
     def framework(self):
@@ -138,7 +139,11 @@ def n_ranked(ctx: Context) -> int:
 
 
 def economy_name(ctx: Context, iso3: str) -> str:
-    return str(ctx.snapshot.name(iso3))
+    """The English name of an economy (the code when unknown), looked up once per context."""
+    names = ctx.memo.get("names")
+    if names is None:
+        names = ctx.memo["names"] = ctx.snapshot._names()
+    return str(names.get(iso3, iso3))
 
 
 def country_row(ctx: Context, iso3: str) -> pd.Series:
@@ -200,7 +205,19 @@ def short_label(g: Group) -> str:
 
 
 def value_sources(ctx: Context, iso3s: Sequence[str]) -> pd.DataFrame:
-    """The source of each selected value (iso3, indicator) -> source id."""
+    """The source of each selected value (iso3, indicator) -> source id (a copy)."""
+    key = ("sources", tuple(iso3s))
+    if key not in ctx.memo:
+        if len(ctx.memo) > 256:  # a long batch: keep the memo small
+            names = ctx.memo.get("names")
+            ctx.memo.clear()
+            if names is not None:
+                ctx.memo["names"] = names
+        ctx.memo[key] = _value_sources(ctx, iso3s)
+    return ctx.memo[key].copy()
+
+
+def _value_sources(ctx: Context, iso3s: Sequence[str]) -> pd.DataFrame:
     res = ctx.result
     years = res.years
     if years is None:
