@@ -84,3 +84,19 @@ def test_a_sparse_series_takes_its_trend_from_the_ten_year_look_back():
     assert (first[0, 0], last[0, 0]) == (2019, 2024)
     assert np.isnan(slope[1, 0]) and np.isnan(slope[2, 0])
     assert slope[3, 0] == pytest.approx(0.5) and (first[3, 0], last[3, 0]) == (2022, 2024)
+
+
+def test_gap_tables_carry_the_years_a_trend_rests_on():
+    from readiness.gaps.analysis import economy_gaps, gap_table
+    from readiness.gaps.cube import gap_inputs
+
+    inputs = gap_inputs()
+    ken = economy_gaps(inputs, 2024, ["KEN"]).set_index("code").loc["internet_use"]
+    assert (ken["trend_from"], ken["trend_to"]) == (2019, 2024)
+    assert ken["outlook"] == "too slow" and ken["reach_year"] == 2051
+    groups = gap_table(inputs, ["LDC"], [2024])
+    with_trend = groups[groups["trend"].notna()]
+    assert not with_trend.empty
+    assert (with_trend["trend_from"] <= with_trend["trend_to"]).all()
+    assert (with_trend["trend_to"] <= 2024).all()
+    assert groups.loc[groups["trend"].isna(), "trend_from"].isna().all()
