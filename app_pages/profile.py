@@ -8,8 +8,6 @@ from dashboard.i18n import labelled, number, percent, t, term, translated
 from dashboard.layout import footer, header
 from dashboard.reports import report_download
 from readiness.figures import views
-from readiness.gaps.analysis import economy_gaps
-from readiness.gaps.datagaps import economy_status
 
 header(t("profile.title"), t("profile.intro"), url_keys=("economy", "year", "method"))
 
@@ -70,14 +68,13 @@ downloads.figure(
 st.caption(t("profile.groups_note"))
 
 st.subheader(t("profile.indicators"))
-inputs = state.gap_inputs()
-indicators = views.with_gaps(
-    views.indicator_table(result, iso3, state.catalogue(), snap.values),
-    economy_gaps(inputs, year, [iso3], codes=list(result.framework.indicators)),
-)
+state.gap_inputs()  # a cold server builds them here, behind the spinner
 st.caption(t("profile.indicators_note"))
-downloads.table(labelled(indicators), t("profile.indicators_name", economy=iso3, year=year),
-                "profile_indicators")  # fmt: skip
+downloads.table(
+    state.view("profile_indicators", iso3, year),
+    t("profile.indicators_name", economy=iso3, year=year),
+    "profile_indicators",
+)
 
 st.subheader(t("profile.strengths"))
 sw = views.strengths_weaknesses(state.strengths(year), iso3)
@@ -126,20 +123,15 @@ if st.button(t("profile.compare_peers"), key="profile_compare", icon=":material/
     st.switch_page("app_pages/compare.py", query_params={"peers": ",".join(peer_codes)})
 
 st.subheader(t("profile.data_gaps"))
-status = economy_status(inputs, [year], [iso3])
-counts = views.status_counts(status)
-cols = st.columns(len(counts))
-for col, (label, n) in zip(cols, counts.items(), strict=True):
+gaps = state.view("profile_data_gaps", iso3, year)
+cols = st.columns(len(gaps.counts))
+for col, (label, n) in zip(cols, gaps.counts.items(), strict=True):
     col.metric(t(f"profile.status.{label.replace(' ', '_')}"), n)
-if counts["reported"] == len(status):
+if gaps.complete:
     st.success(t("profile.no_data_gaps"))
 else:
     downloads.table(
-        labelled(
-            views.data_gap_table(status, state.catalogue()).pipe(
-                lambda f: f.assign(status=translated(f["status"], "profile.status"))
-            )
-        ),
+        gaps.table,
         t("profile.data_gaps_name", economy=iso3),
         "profile_missing",
     )

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 
 from readiness.figures import charts, maps, palette, views
 from readiness.gaps.analysis import economy_gaps
+from readiness.gaps.datagaps import economy_status
 
 if TYPE_CHECKING:
     from dashboard.state import Shared
@@ -231,3 +232,31 @@ def method_intervals(shared: Shared, year: int, n: int, iso3: str) -> Chart:
         labels={"nominal": shared.t("method.rank"), "interval": shared.t("method.interval")},
     )
     return Chart(fig, shared.labelled(intervals))
+
+
+def profile_indicators(shared: Shared, iso3: str, year: int) -> pd.DataFrame:
+    """An economy's indicators: value, year, source, score and gap to target (labelled)."""
+    result = shared.result(year)
+    indicators = views.with_gaps(
+        views.indicator_table(result, iso3, shared.catalogue(), shared.snap.values),
+        economy_gaps(shared.gap_inputs(), year, [iso3], codes=list(result.framework.indicators)),
+    )
+    return shared.labelled(indicators)
+
+
+@dataclass(frozen=True)
+class DataGaps:
+    """An economy's data gaps for a year: counts by status, and the table of what is missing."""
+
+    counts: dict[str, int]
+    complete: bool
+    table: pd.DataFrame
+
+
+def profile_data_gaps(shared: Shared, iso3: str, year: int) -> DataGaps:
+    """How many of an economy's indicators are reported, estimated or missing, and which."""
+    status = economy_status(shared.gap_inputs(), [year], [iso3])
+    counts = views.status_counts(status)
+    table = views.data_gap_table(status, shared.catalogue())
+    table = table.assign(status=shared.translated(table["status"], "profile.status"))
+    return DataGaps(counts, counts["reported"] == len(status), shared.labelled(table))
