@@ -46,6 +46,11 @@ def _t(lang: str, key: str, **values: object) -> str:
     return translate(lang, f"report_text.{key}", **values)
 
 
+def join_sentences(lang: str, sentences: Sequence[str]) -> str:
+    """Sentences as one paragraph: spaced, except in Chinese, which puts none after a stop."""
+    return ("" if normal_language(lang) == "zh" else " ").join(sentences)
+
+
 def _names(items: Sequence[str]) -> str:
     return LIST_SEP.join(items)
 

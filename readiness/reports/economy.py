@@ -28,6 +28,7 @@ from readiness.reports.drafting import (
     economy_standing,
     findings_section,
     gap_sentences,
+    join_sentences,
     namer,
     peers_sentence,
     priorities_sentence,
@@ -259,7 +260,7 @@ def _drafted(
         "Summary",
         paragraphs=(
             _intro(ctx, iso3),
-            " ".join(standing),
+            join_sentences(lang, standing),
             *gaps[:N_GAP_SUMMARY],
             *prio,
             *no_scores_note(ctx),

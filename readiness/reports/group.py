@@ -25,6 +25,7 @@ from readiness.reports.drafting import (
     gap_sentences,
     group_standing,
     improved_sentence,
+    join_sentences,
     namer,
     priorities_sentence,
     spread_sentence,
@@ -209,7 +210,7 @@ def _drafted(
         "summary",
         "Summary",
         paragraphs=(
-            " ".join([standing, *spread]),
+            join_sentences(lang, [standing, *spread]),
             *gaps[:N_GAP_SUMMARY],
             *improved,
             *no_scores_note(ctx),
@@ -232,7 +233,7 @@ def _subset_findings(
         if k < len(frames) and not printed.empty:
             rows = printed[printed["Group"] == row["Group"]].drop(columns="Group")
             gaps = gap_sentences(frames[k], rows.reset_index(drop=True), lang, name, units(ctx))
-            line = " ".join([line, *[text for _, text in gaps[:N_GAP_SUMMARY]]])
+            line = join_sentences(lang, [line, *[text for _, text in gaps[:N_GAP_SUMMARY]]])
         out.append(line)
     return out
 
