@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import multiprocessing
 import sys
 import time
 import zipfile
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -108,14 +110,14 @@ def _report(args: argparse.Namespace) -> int:
             report = build_report(snapshot, Subject.economy(iso3), context=ctx, lang=args.lang)
             return report, figure_images(report)
 
-        total = write_batch(
-            out,
-            members,
-            lambda report, images: write_report(report, args.format, images),
-            prepare,
-            args.format,
-            progress,
-        )
+        with writer_process() as writer:
+
+            def write(report: Report, images: dict[str, bytes]) -> bytes | Future[bytes]:
+                if writer is None:
+                    return write_report(report, args.format, images)
+                return writer.submit(write_file, report, args.format, images)
+
+            total = write_batch(out, members, write, prepare, args.format, progress)
     print(
         f"wrote {out} ({len(members)} reports, {total:,} bytes, "
         f"{time.perf_counter() - started:.1f} s)"
@@ -123,10 +125,34 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def write_file(report: Report, fmt: str, images: dict[str, bytes]) -> bytes:
+    """One report's file bytes (run in the writer process of a batch)."""
+    from readiness.reports.writers import write_report
+
+    return write_report(report, fmt, images)
+
+
+@contextlib.contextmanager
+def writer_process() -> Iterator[ProcessPoolExecutor | None]:
+    """A process that writes a batch's files on the second core (None where none can start).
+
+    Building a report, drawing its charts and writing its file are all Python and share one
+    interpreter lock; writing in a process of its own (spawned: the parent runs threads) lets
+    the file of one member be laid out while the next member is built and drawn.
+    """
+    try:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    except (OSError, ValueError):
+        yield None
+        return
+    with pool:
+        yield pool
+
+
 def write_batch(
     out: Path,
     members: list[str],
-    write: Callable[[Report, dict[str, bytes]], bytes],
+    write: Callable[[Report, dict[str, bytes]], bytes | Future[bytes]],
     prepare: Callable[[str], tuple[Report, dict[str, bytes]]],
     suffix: str,
     progress: Callable[[int, str], None] | None = None,
@@ -134,7 +160,8 @@ def write_batch(
     """Write one report per member into a zip (written to a temporary name, then renamed).
 
     The next member's report and charts are prepared in a worker thread (chromium draws while
-    this thread writes the current file), so the browser is rarely idle.
+    this thread writes the current file), so the browser is rarely idle. `write` may return a
+    Future (a writer process): one file is then in flight while the next member is prepared.
     """
     tmp = out.with_name(out.name + ".part")
     size = 0
@@ -144,16 +171,26 @@ def write_batch(
             zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf,
         ):
             upcoming = pool.submit(prepare, members[0])
+            pending: list[tuple[str, bytes | Future[bytes]]] = []
             for k, iso3 in enumerate(members, start=1):
                 if progress is not None:
                     progress(k, iso3)
                 report, images = upcoming.result()
                 if k < len(members):
                     upcoming = pool.submit(prepare, members[k])
-                data = write(report, images)
-                zf.writestr(f"{report.filename_stem}.{suffix}", data)
-                size += len(data)
+                pending.append((f"{report.filename_stem}.{suffix}", write(report, images)))
+                while len(pending) > 1:
+                    size += _store(zf, *pending.pop(0))
+            while pending:
+                size += _store(zf, *pending.pop(0))
         tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)
     return size
+
+
+def _store(zf: zipfile.ZipFile, name: str, data: bytes | Future[bytes]) -> int:
+    """Add one file to the zip, waiting for its writer when it is still being written."""
+    content = data.result() if isinstance(data, Future) else data
+    zf.writestr(name, content)
+    return len(content)
