@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -85,6 +86,12 @@ class Source:
     via: str
 
 
+def unit_key(unit: str) -> str:
+    """The catalogue key of a unit's name in other languages: term.unit.pct_of_population."""
+    text = unit.replace("%", "pct").replace("$", "dollar").replace("²", "2")
+    return "term.unit." + re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_")
+
+
 @dataclass(frozen=True)
 class Catalogue:
     """The declared framework: pillars, indicators and the sources they come from."""
@@ -94,6 +101,7 @@ class Catalogue:
     indicators: tuple[Indicator, ...]
     sources: tuple[Source, ...]
     excluded: tuple[dict[str, str], ...] = ()
+    score_unit: str = "score 0-100"  # the unit of the index and pillar scores
 
     def translated(self, lang: str) -> Catalogue:
         """The catalogue with the names and definitions of the index, pillars and indicators in
@@ -110,11 +118,15 @@ class Catalogue:
                 description=text.get(f"{key}.description", item.description),
             )
 
+        def unit(ind: Indicator) -> Indicator:
+            return replace(ind, unit=text.get(unit_key(ind.unit), ind.unit))
+
         return replace(
             self,
             index_name=text.get("term.index.name", self.index_name),
+            score_unit=text.get(unit_key(self.score_unit), self.score_unit),
             pillars=tuple(named("pillar", p) for p in self.pillars),
-            indicators=tuple(named("indicator", i) for i in self.indicators),
+            indicators=tuple(unit(named("indicator", i)) for i in self.indicators),
         )
 
     def get(self, code: str) -> Indicator:

@@ -28,7 +28,7 @@ def measures(catalogue: Catalogue) -> pd.DataFrame:
             "code": INDEX_CODE,
             "name": catalogue.index_name,
             "kind": "index",
-            "unit": "score 0-100",
+            "unit": catalogue.score_unit,
             "pillar": "",
             "direction": 1,
         }
@@ -38,7 +38,7 @@ def measures(catalogue: Catalogue) -> pd.DataFrame:
             "code": p.code,
             "name": p.name,
             "kind": "pillar",
-            "unit": "score 0-100",
+            "unit": catalogue.score_unit,
             "pillar": "",
             "direction": 1,
         }
@@ -112,7 +112,7 @@ def map_table(
         out["estimate"] = [
             f"{e}/{h}" if v == v else "" for e, h, v in zip(est, have, out["value"], strict=True)
         ]
-        out["unit"] = "score 0-100"
+        out["unit"] = catalogue.score_unit
     else:
         ind = catalogue.get(code)
         sel = select_values(values, code, year, ind.window).set_index("iso3")

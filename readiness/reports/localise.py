@@ -62,7 +62,7 @@ def phrasebook(ctx: Context, lang: str) -> dict[str, str]:
             if key in english:
                 book[fw.name(code)] = translate(lang, key)
     book[fw.name(fw.index_code)] = translate(lang, "term.index.name")
-    for family in ("tier", "band"):
+    for family in ("tier", "band", "unit"):
         prefix = f"term.{family}."
         for key, text in english.items():
             if key.startswith(prefix):
