@@ -20,7 +20,7 @@ N_GAP_SUMMARY = 1  # target indicators the executive summary describes
 N_PEERS = 3  # fastest comparable economies named
 N_IMPROVED = 3  # most improved members named
 N_THIN = 3  # indicators with the fewest members with data named
-LIST_SEP = ", "
+LIST_SEP = "; "  # names may hold commas ("Fixed-broadband basket (5 GB), % of ...")
 
 Namer = Callable[[str], str]
 
