@@ -51,6 +51,7 @@ event = downloads.figure(
     t("map.download_name", measure=code, year=year),
     key="map_chart",
     on_select="rerun",
+    lazy_table=True,  # the map draws first
 )
 
 picked = None

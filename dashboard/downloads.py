@@ -97,9 +97,18 @@ def figure(
     *,
     on_select: str = "ignore",
     column_config: dict | None = None,
+    lazy_table: bool = False,
 ) -> object:
-    """A chart with its table one tab away, and downloads of that table; returns the event."""
-    chart_tab, table_tab = st.tabs([t("tabs.chart"), t("tabs.table")])
+    """A chart with its table one tab away, and downloads of that table; returns the event.
+
+    With `lazy_table` the table is drawn only once its tab is opened (a rerun): the browser then
+    loads the data grid's scripts (1.5 MB) after the chart, not before it can draw.
+    """
+    if lazy_table:
+        tabs = st.tabs([t("tabs.chart"), t("tabs.table")], key=f"tabs_{key}", on_change="rerun")
+    else:
+        tabs = st.tabs([t("tabs.chart"), t("tabs.table")])
+    chart_tab, table_tab = tabs
     with chart_tab:
         kwargs: dict = {}
         if on_select != "ignore":
@@ -108,11 +117,12 @@ def figure(
             fig, width="stretch", config=plotly_config(filename=_slug(name)), key=key, **kwargs
         )
     with table_tab:
-        st.dataframe(
-            frame,
-            hide_index=True,
-            width="stretch",
-            column_config=column_config or number_format(frame),
-        )
+        if not lazy_table or table_tab.open:
+            st.dataframe(
+                frame,
+                hide_index=True,
+                width="stretch",
+                column_config=column_config or number_format(frame),
+            )
     offer(frame, name, key)
     return event

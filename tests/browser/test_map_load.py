@@ -67,3 +67,16 @@ def test_a_link_with_state_loads_in_one_run(visit):
     page.wait_for_timeout(1500)
     assert len(sent) == 1
     assert "2022" in (page.locator(".gtitle").first.text_content() or "")
+
+
+def test_the_map_table_appears_when_its_tab_is_opened(visit):
+    page = visit.page
+    visit.open("")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('path.choroplethlocation').length >= {SHAPES}",
+        timeout=60_000,
+    )
+    assert page.locator("[data-testid=stDataFrame]").count() == 0
+    page.get_by_role("tab", name="Table").first.click()
+    page.locator("[data-testid=stDataFrame]").first.wait_for(timeout=60_000)
+    assert page.locator("path.choroplethlocation").count() >= SHAPES  # the map stays drawn
