@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import html
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -51,7 +52,13 @@ def _small_state_points() -> pd.DataFrame:
     return pd.read_csv(path, dtype={"iso3": "string"})
 
 
-def score_map(table: pd.DataFrame, title: str = "", highlight: str = "") -> go.Figure:
+def score_map(
+    table: pd.DataFrame,
+    title: str = "",
+    highlight: str = "",
+    labels: Mapping[str, str] | None = None,
+    unit: str = "Index",
+) -> go.Figure:
     """Scores (iso3, name, score) on the dashboard's 50m map, zoomed to the economies shown.
 
     With `highlight`, that economy gets a bold outline; otherwise economies outside the table
@@ -64,11 +71,12 @@ def score_map(table: pd.DataFrame, title: str = "", highlight: str = "") -> go.F
     fig = maps.choropleth(
         data,
         title=_label(title),
-        unit="Index",
+        unit=_label(unit),
         points=_small_state_points(),
         members=members,
         mode="highlight" if highlight else "filter",
         zrange=(0.0, 100.0),
+        labels={k: _label(v) for k, v in (labels or {}).items()},
         height=520,
     )
     fig.update_geos(fitbounds="locations", lataxis_range=None)
@@ -180,7 +188,13 @@ def gap_bars(table: pd.DataFrame, title: str = "") -> go.Figure:
 
 
 _BUILDERS = {
-    "map": lambda spec: score_map(spec.data, spec.title, spec.option("highlight", "")),
+    "map": lambda spec: score_map(
+        spec.data,
+        spec.title,
+        spec.option("highlight", ""),
+        dict(spec.option("labels", ())),  # in the report's language (readiness.reports.localise)
+        spec.option("unit", "Index"),
+    ),
     "component_bars": lambda spec: component_bars(spec.data, spec.title),
     "member_bars": lambda spec: member_bars(spec.data, spec.title),
     "indicator_bars": lambda spec: indicator_bars(spec.data, spec.title),

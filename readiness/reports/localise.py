@@ -15,6 +15,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from readiness.figures.maps import MAP_LABELS
 from readiness.i18n import DEFAULT_LANGUAGE, messages, normal_language, translate
 from readiness.reports.context import Context, short_label
 from readiness.reports.model import FigureSpec, KeyFigure, Report, Section, Table
@@ -138,6 +139,9 @@ def _figure(spec: FigureSpec, tr: _Translator, lang: str) -> FigureSpec:
     axis = AXIS_TITLES.get(spec.kind)
     if axis is not None:
         options["axis_title"] = tr(axis)
+    if spec.kind == "map":  # legend, hover and colour bar of readiness.figures.maps
+        options["labels"] = tuple((k, translate(lang, f"map.hover.{k}")) for k in MAP_LABELS)
+        options["unit"] = tr("Index")
     return replace(
         spec,
         title=str(tr(spec.title)),

@@ -169,3 +169,11 @@ def test_cli_writes_a_report_in_the_language_asked(cli, tmp_path):
     assert SCRIPTS["zh"].search(docx_text(out.read_bytes()))
     bad = cli("report", "--country", "KEN", "--format", "docx", "--lang", "xx", "--out", str(out))
     assert bad.code == 2 and "--lang" in bad.err
+
+
+def test_the_report_map_legend_is_in_the_language(reports):
+    from readiness.figures.report_charts import render
+
+    (spec,) = [f for f in reports["ar"].figures() if f.kind == "map"]
+    names = [t.name for t in render(spec).data if t.name]
+    assert names and all(SCRIPTS["ar"].search(n) for n in names), names
