@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.i18n import t
-from readiness.figures.charts import plotly_config
+from readiness.figures.charts import APP_TOPOJSON_URL, plotly_config
 from readiness.uploads.safe import neutralise_formulas, to_excel_bytes
 
 
@@ -89,6 +89,28 @@ def table(
     offer(frame, name, key)
 
 
+# Starts fetching a map's shapes into Plotly's own store (window.PlotlyGeoAssets) while Plotly's
+# script still loads; Plotly then draws from the store instead of fetching once it has started.
+_PREFETCH_SHAPES = """<script>(() => {
+  const w = window, name = "%(name)s";
+  if (w.__shapes && w.__shapes[name]) return;
+  w.__shapes = Object.assign(w.__shapes || {}, {[name]: true});
+  fetch("%(url)s" + name + ".json").then(r => r.json()).then(d => {
+    w.PlotlyGeoAssets = w.PlotlyGeoAssets || {topojson: {}};
+    w.PlotlyGeoAssets.topojson[name] = w.PlotlyGeoAssets.topojson[name] || d;
+  }).catch(() => {});
+})();</script>"""
+
+
+def prefetch_shapes(fig: go.Figure) -> None:
+    """For a world map: fetch its topojson as soon as the page arrives, not after Plotly loads."""
+    resolution = fig.layout.geo.resolution
+    if resolution:
+        with st.sidebar:
+            html = _PREFETCH_SHAPES % {"name": f"world_{resolution}m", "url": APP_TOPOJSON_URL}
+            st.html(html, unsafe_allow_javascript=True)
+
+
 def figure(
     fig: go.Figure,
     frame: pd.DataFrame,
@@ -104,6 +126,7 @@ def figure(
     With `lazy_table` the table is drawn only once its tab is opened (a rerun): the browser then
     loads the data grid's scripts (1.5 MB) after the chart, not before it can draw.
     """
+    prefetch_shapes(fig)
     if lazy_table:
         tabs = st.tabs([t("tabs.chart"), t("tabs.table")], key=f"tabs_{key}", on_change="rerun")
     else:
