@@ -112,8 +112,8 @@ def gap_pace(shared: Shared, groups: Sequence[str], year: int) -> pd.DataFrame:
     """Each group's pace towards each 2030 target (labelled table)."""
     targets = list(shared.gap_inputs().targets.indicators)
     pace = views.gaps_at(shared.gap_table(), groups, year, targets)[
-        ["group_label", "measure", "weighted", "target", "trend", "reach_year", "outlook",
-         "required_pace", "coverage"]
+        ["group_label", "measure", "weighted", "target", "trend", "trend_from", "trend_to",
+         "reach_year", "outlook", "required_pace", "coverage"]
     ]  # fmt: skip
     return shared.labelled(pace)
 

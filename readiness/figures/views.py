@@ -557,9 +557,9 @@ def with_gaps(indicators: pd.DataFrame, economy_gaps: pd.DataFrame) -> pd.DataFr
 
 
 def peer_table(peers: pd.DataFrame) -> pd.DataFrame:
-    """The peer finder's table for display: who, how close, the indicator and its pace."""
+    """The peer finder's table for display: who, how close, the indicator, its pace and years."""
     keep = ["role", "iso3", "name", "distance", "features_shared", "value", "data_year",
-            "trend", "progress_rank"]  # fmt: skip
+            "trend", "trend_from", "trend_to", "progress_rank"]  # fmt: skip
     return peers[[c for c in keep if c in peers.columns]].reset_index(drop=True)
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from readiness.errors import ReadinessError
 from readiness.gaps.cube import GapInputs, gap_inputs, observed_cube
-from readiness.gaps.trends import DEFAULT_WINDOW, MIN_POINTS, slopes
+from readiness.gaps.trends import DEFAULT_WINDOW, MIN_POINTS, fit_trends
 from readiness.index.selection import panel_from_long
 
 # Categorical features: name -> column of the country master.
@@ -147,7 +147,7 @@ def _add_progress(
     ref_year: int,
     window: int,
 ) -> str:
-    """Add the indicator's value, data year, pace and progress rank; return its code."""
+    """Add the indicator's value, data year, pace, its years and progress rank; return its code."""
     snap, units = inputs.snapshot, inputs.units
     t = inputs.year_index(ref_year)
     k = inputs.code_index(indicator) if _is_known(inputs, indicator) else None
@@ -163,12 +163,15 @@ def _add_progress(
         value, data_year = _select(inputs, indicator, ref_year)
         direction = int(snap.catalogue.get(indicator).direction)
         ind_code = indicator
-    pace, n_pts = slopes(obs, inputs.years, ref_year, window, MIN_POINTS)
+    pace, n_pts, first, last = fit_trends(obs, inputs.years, ref_year, window, MIN_POINTS)
     table["indicator"] = ind_code
     table["value"] = value[rows]
     table["data_year"] = pd.array(data_year[rows], dtype="Float64").round().astype("Int64")
     table["trend"] = pace[:, 0][rows]
     table["trend_n"] = n_pts[:, 0][rows]
+    for col, years in (("trend_from", first), ("trend_to", last)):
+        years = np.where(np.isnan(pace), np.nan, years)[:, 0][rows]
+        table[col] = pd.array(np.round(years), dtype="Float64").astype("Int64")
     progress = direction * table["trend"]
     peer_rank = progress.where(table["role"] == "peer").rank(ascending=False, method="min")
     table["progress_rank"] = peer_rank.astype("Int64")

@@ -25,6 +25,21 @@ def test_group_gaps_to_targets_match_the_gap_table():
     assert hit["Coverage"] == row["coverage"]
 
 
+def test_the_pace_table_shows_the_years_each_trend_rests_on():
+    at = open_app(GAPS)
+    table = gap_table(gap_inputs())
+    latest = table[(table["year"] == table["year"].max()) & (table["code"] == "internet_use")]
+    pace = next(d.value for d in at.dataframe if "Pace needed per year" in d.value.columns
+                and "Band" not in d.value.columns)  # fmt: skip
+    assert {"Trend from", "Trend to"} <= set(pace.columns)
+    rows = pace[pace["Measure"] == latest["name"].iloc[0]].set_index("Group")
+    assert len(rows)
+    for label, row in rows.iterrows():
+        ours = latest[latest["group_label"] == label].iloc[0]
+        assert (row["Trend from"], row["Trend to"]) == (ours["trend_from"], ours["trend_to"])
+        assert row["Pace per year"] == pytest.approx(ours["trend"], nan_ok=True)
+
+
 def test_changing_groups_year_level_and_measure():
     at = open_app(GAPS)
     at.multiselect(key="_w_gaps_groups").set_value(["SIDS"]).run()

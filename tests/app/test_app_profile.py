@@ -80,6 +80,18 @@ def test_peers_and_data_gaps_come_from_the_gap_modules():
     assert shown_metrics["Missing"] == str((status["status"] == "missing").sum())
 
 
+def test_the_peers_table_shows_the_years_each_trend_rests_on():
+    at = open_app(PROFILE, economy="KEN")
+    peers = find_peers("KEN", inputs=gap_inputs()).table
+    shown = next(d.value for d in at.dataframe if "Distance (Gower)" in d.value.columns)
+    assert {"Trend from", "Trend to"} <= set(shown.columns)
+    assert shown["ISO3"].tolist() == peers["iso3"].tolist()
+    assert shown["Trend from"].tolist() == peers["trend_from"].tolist()
+    assert shown["Trend to"].tolist() == peers["trend_to"].tolist()
+    ken = shown.set_index("ISO3").loc["KEN"]
+    assert (ken["Trend from"], ken["Trend to"]) == (2019, 2024)
+
+
 def test_compare_with_peers_sets_the_shared_peers():
     at = open_app(PROFILE, economy="NPL")
     at.button(key="profile_compare").click().run()

@@ -89,6 +89,19 @@ def test_peers_command(run):
     assert {"distance", "gni_per_capita", "region", "trend", "progress_rank"} <= set(table.columns)
 
 
+def test_peers_command_prints_the_years_each_trend_rests_on(run, snapshot):
+    from readiness.gaps.peers import find_peers
+
+    res = run("peers", "--country", "KEN", "--n", "5", "--format", "csv")
+    assert res.code == 0, res.err
+    table = _csv(res.out).set_index("iso3")
+    assert (table.loc["KEN", "trend_from"], table.loc["KEN", "trend_to"]) == (2019, 2024)
+    ours = find_peers("KEN", n=5, inputs=gap_inputs(snapshot)).table.set_index("iso3")
+    assert list(table.index) == list(ours.index)
+    for col in ("trend_from", "trend_to"):
+        assert table[col].tolist() == ours[col].astype(float).tolist()
+
+
 def test_datagaps_and_targets_commands(run):
     res = run("datagaps", "--group", "SIDS", "--year", "2023", "--format", "csv")
     assert res.code == 0, res.err

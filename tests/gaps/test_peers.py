@@ -49,6 +49,27 @@ def test_peers_of_kenya(inputs):
     assert list(peers.fastest(2)["iso3"]) == list(ranked["iso3"].head(2))
 
 
+def test_each_peers_trend_carries_the_years_of_the_gap_tables_rule(inputs):
+    from readiness.gaps.analysis import economy_gaps
+
+    t = find_peers("KEN", inputs=inputs).table.set_index("iso3")
+    assert (t.loc["KEN", "trend_from"], t.loc["KEN", "trend_to"]) == (2019, 2024)
+    with_trend = t[t["trend"].notna()]
+    assert len(with_trend) == len(t)  # every Kenya peer has a trend on Internet use
+    assert with_trend["trend_from"].notna().all() and with_trend["trend_to"].notna().all()
+    assert (with_trend["trend_from"] < with_trend["trend_to"]).all()
+    gaps = economy_gaps(inputs, None, list(t.index), codes=["internet_use"]).set_index("iso3")
+    for col in ("trend", "trend_from", "trend_to"):
+        assert t[col].tolist() == pytest.approx(gaps.loc[t.index, col].tolist()), col
+    assert t["trend_n"].tolist() == gaps.loc[t.index, "trend_n"].tolist()
+
+
+def test_a_peer_without_a_trend_has_no_trend_years(inputs):
+    t = find_peers("BGD", indicator="price_mobile_5gb", year=2023, inputs=inputs, n=30).table
+    none = t[t["trend"].isna()]
+    assert len(none) and none["trend_from"].isna().all() and none["trend_to"].isna().all()
+
+
 def test_region_only_peers_share_the_region(inputs, snapshot):
     peers = find_peers("SEN", features=["region"], inputs=inputs, n=5).table
     region = snapshot.countries.set_index("iso3").loc["SEN", "itu_region"]
