@@ -181,6 +181,24 @@ def test_comparison_has_region_income_group_and_peers(ken):
     assert table.columns[-1] == "World"
 
 
+def test_peers_progress_gives_the_years_of_each_peers_trend(ken, ctx):
+    from readiness.gaps.peers import find_peers
+
+    table = next(t for t in ken.section("comparison").tables if t.title.startswith("Peers'"))
+    shown = table.frame.set_index("Economy")
+    names = {ctx.gaps.name(c): c for c in ctx.gaps.codes}
+    code = names[table.title.removeprefix("Peers' progress: ")]
+    peers = find_peers("KEN", indicator=code, year=ctx.year, inputs=ctx.gaps).table
+    peers = peers[peers["role"] == "peer"].set_index("name")
+    assert set(shown.index) == set(peers.index)
+    with_trend = peers[peers["trend"].notna()]
+    assert len(with_trend)
+    for name, row in with_trend.iterrows():
+        assert shown.loc[name, "Trend years"] == f"{row['trend_from']}\u2013{row['trend_to']}"
+    for name in peers.index.difference(with_trend.index):
+        assert shown.loc[name, "Trend years"] == ""
+
+
 def test_group_report_sections(ldc):
     keys = [s.key for s in ldc.sections]
     for key in ("summary", "map", "members", "spread", "comparison", "gaps", "priorities", "data"):
