@@ -125,8 +125,14 @@ def member_bars(table: pd.DataFrame, title: str = "") -> go.Figure:
     return _layout(fig, title, max(320, 80 + 16 * len(rows)))
 
 
-def indicator_bars(table: pd.DataFrame, title: str = "") -> go.Figure:
-    """Normalised indicator scores (indicator, pillar, score) coloured by pillar."""
+def indicator_bars(
+    table: pd.DataFrame, title: str = "", labels: Mapping[str, str] | None = None
+) -> go.Figure:
+    """Normalised indicator scores (indicator, pillar, score) coloured by pillar.
+
+    `labels` may give the "no data" bar text in the report's language.
+    """
+    no_data = _label((labels or {}).get("no data", "no data"))
     fig = go.Figure()
     for i, (pillar, rows) in enumerate(table.groupby("pillar", sort=False)):
         fig.add_trace(
@@ -136,7 +142,7 @@ def indicator_bars(table: pd.DataFrame, title: str = "") -> go.Figure:
                 orientation="h",
                 name=_label(pillar),
                 marker_color=CATEGORICAL[i % len(CATEGORICAL)],
-                text=["no data" if np.isnan(v) else f"{round(v, 4):.1f}" for v in rows["score"]],
+                text=[no_data if np.isnan(v) else f"{round(v, 4):.1f}" for v in rows["score"]],
                 textposition="outside",
             )
         )
@@ -165,9 +171,16 @@ def spread_box(table: pd.DataFrame, title: str = "") -> go.Figure:
     return _layout(fig, title, 160 + 60 * len(table.columns))
 
 
-def gap_bars(table: pd.DataFrame, title: str = "") -> go.Figure:
-    """Progress towards each 2030 target (indicator, progress 0-100, band), coloured by band."""
+def gap_bars(
+    table: pd.DataFrame, title: str = "", labels: Mapping[str, str] | None = None
+) -> go.Figure:
+    """Progress towards each 2030 target (indicator, progress 0-100, band), coloured by band.
+
+    `band` holds ITU's band names in English (they choose the colour); `labels` may give the
+    names the bars print, in the report's language.
+    """
     rows = table.copy()
+    shown = {str(b): _label((labels or {}).get(str(b), str(b))) for b in rows["band"]}
     fig = go.Figure(
         go.Bar(
             y=[_label(n) for n in rows["indicator"]],
@@ -175,7 +188,7 @@ def gap_bars(table: pd.DataFrame, title: str = "") -> go.Figure:
             orientation="h",
             marker_color=[BAND_COLOURS.get(str(b), NO_DATA) for b in rows["band"]],
             text=[
-                f"{_label(b)}" if np.isnan(p) else f"{round(p, 4):.1f} ({_label(b)})"
+                shown[str(b)] if np.isnan(p) else f"{round(p, 4):.1f} ({shown[str(b)]})"
                 for p, b in zip(rows["progress"], rows["band"], strict=True)
             ],
             textposition="outside",
@@ -197,9 +210,11 @@ _BUILDERS = {
     ),
     "component_bars": lambda spec: component_bars(spec.data, spec.title),
     "member_bars": lambda spec: member_bars(spec.data, spec.title),
-    "indicator_bars": lambda spec: indicator_bars(spec.data, spec.title),
+    "indicator_bars": lambda spec: indicator_bars(
+        spec.data, spec.title, dict(spec.option("labels", ()))
+    ),
     "spread_box": lambda spec: spread_box(spec.data, spec.title),
-    "gap_bars": lambda spec: gap_bars(spec.data, spec.title),
+    "gap_bars": lambda spec: gap_bars(spec.data, spec.title, dict(spec.option("labels", ()))),
 }
 
 

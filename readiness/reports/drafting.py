@@ -30,10 +30,10 @@ def namer(ctx: Context, lang: str) -> Namer:
     if normal_language(lang) == DEFAULT_LANGUAGE:
         return lambda text: text
     try:
-        from readiness.reports.localise import phrasebook
+        from readiness.reports.localise import phrasebook_of
     except ImportError:  # the translation layer is optional for drafting
         return lambda text: text
-    book = phrasebook(ctx, normal_language(lang))
+    book = phrasebook_of(ctx, normal_language(lang))
     return lambda text: book.get(text, text)
 
 
@@ -44,6 +44,16 @@ def units(ctx: Context) -> dict[str, str]:
 
 def _t(lang: str, key: str, **values: object) -> str:
     return translate(lang, f"report_text.{key}", **values)
+
+
+def body(lang: str, key: str, **values: object) -> str:
+    """A report's running sentence, caption or note (`report_text.body.*`) in the language."""
+    return _t(lang, f"body.{key}", **values)
+
+
+def names_list(items: Sequence[str], lang: str) -> str:
+    """Names as a list in running text ("none" when there are none)."""
+    return _names(items) if items else _t(lang, "body.none")
 
 
 def join_sentences(lang: str, sentences: Sequence[str]) -> str:
@@ -230,7 +240,9 @@ def data_sentences(ctx: Context, data: pd.DataFrame, lang: str, name: Namer) -> 
     if estimates:
         out.append(_t(lang, "economy.data_estimates", names=_names([name(e) for e in estimates])))
     if old:
-        out.append(_t(lang, "economy.data_old", year=ctx.year - 2, names=_names(old)))
+        out.append(
+            _t(lang, "economy.data_old", year=ctx.year - 2, names=_names([name(o) for o in old]))
+        )
     return out
 
 

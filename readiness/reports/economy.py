@@ -24,12 +24,14 @@ from readiness.reports.context import (
 )
 from readiness.reports.drafting import (
     N_GAP_SUMMARY,
+    body,
     data_sentences,
     economy_standing,
     findings_section,
     gap_sentences,
     join_sentences,
     namer,
+    names_list,
     peers_sentence,
     priorities_sentence,
     units,
@@ -113,15 +115,13 @@ def comparison_tables(ctx: Context, iso3: str) -> tuple[pd.DataFrame, pd.DataFra
     return text, numeric
 
 
-def peer_text(ctx: Context, iso3: str) -> tuple[str, ...]:
+def peer_text(ctx: Context, iso3: str, lang: str = "en") -> tuple[str, ...]:
     peers = peer_group(ctx, iso3)
     if peers is None:
         return ()
-    names = ", ".join(economy_name(ctx, m) for m in peers.members)
-    return (
-        "Peers: the economies most similar in GNI per capita, population, urban share and "
-        f"ITU-D region (Gower distance, readiness.gaps.peers): {names}.",
-    )
+    name = namer(ctx, lang)
+    names = ", ".join(name(economy_name(ctx, m)) for m in peers.members)
+    return (body(lang, "peers", names=names),)
 
 
 def data_table(ctx: Context, iso3: str) -> pd.DataFrame:
@@ -199,19 +199,21 @@ def economy_report(ctx: Context, iso3: str, lang: str = "en") -> Report:
     sections = [
         Section("scores", "Index and pillars",
                 tables=(Table("Scores, ranks and tiers", score_table(ctx, iso3)),)),
-        *_map_sections(ctx, iso3, region),
-        _comparison_section(ctx, iso3),
-        economy_gaps_section(ctx, iso3),
-        _strengths_section(ctx, iso3, prio),
-        _data_section(ctx, iso3),
-        Section("method", "Method", bullets=method_bullets(ctx)),
+        *_map_sections(ctx, iso3, region, lang),
+        _comparison_section(ctx, iso3, lang),
+        economy_gaps_section(ctx, iso3, lang),
+        _strengths_section(ctx, iso3, prio, lang),
+        _data_section(ctx, iso3, lang),
+        Section("method", "Method", bullets=method_bullets(ctx, lang)),
     ]  # fmt: skip
     summary, findings = _drafted(ctx, iso3, {s.key: s for s in sections}, lang)
     sections[:0] = [summary, findings]
     src = value_sources(ctx, [iso3])["source"].dropna().tolist()
+    name_of = namer(ctx, lang)
     highlights = tuple(
         [f"{k.label}: {k.value}" for k in key]
-        + [f"Priority: {r['Indicator']} ({r['Priority (index points)']} points)"
+        + [body(lang, "highlight_priority", indicator=name_of(r["Indicator"]),
+                points=r["Priority (index points)"])
            for _, r in priority_text(ctx, prio, 1).head(3).iterrows()]
     )  # fmt: skip
     return Report(
@@ -222,7 +224,7 @@ def economy_report(ctx: Context, iso3: str, lang: str = "en") -> Report:
         key_figures=key,
         sections=tuple(sections),
         citations=citations(ctx, src),
-        notes=caveats(country_row(ctx, iso3)),
+        notes=caveats(country_row(ctx, iso3), lang),
         highlights=highlights,
     )
 
@@ -259,27 +261,30 @@ def _drafted(
         "summary",
         "Summary",
         paragraphs=(
-            _intro(ctx, iso3),
+            _intro(ctx, iso3, lang),
             join_sentences(lang, standing),
             *gaps[:N_GAP_SUMMARY],
             *prio,
-            *no_scores_note(ctx),
+            *no_scores_note(ctx, lang),
         ),
     )
     return summary, findings_section([*gaps, *peers, *prio, *data], lang)
 
 
-def _intro(ctx: Context, iso3: str) -> str:
+def _intro(ctx: Context, iso3: str, lang: str = "en") -> str:
+    name = namer(ctx, lang)
     region = group_of(ctx, "itu_region", iso3)
     income = group_of(ctx, "income", iso3)
-    status = [g.label for g in groups_of(ctx, iso3) if g.kind == "development"]
-    region_name = region.label.removeprefix("ITU-D region: ") if region else MISSING
-    return (
-        f"{economy_name(ctx, iso3)} ({iso3}); ITU-D region: {region_name}; "
-        f"income group ({ctx.year}): {income.label if income else MISSING}"
-        + (f"; {', '.join(status)}" if status else "")
-        + "."
-    )
+    status = [name(g.label) for g in groups_of(ctx, iso3) if g.kind == "development"]
+    values = {
+        "economy": name(economy_name(ctx, iso3)),
+        "iso3": iso3,
+        "region": name(region.label) if region else MISSING,  # "ITU-D region: Africa"
+        "year": ctx.year,
+        "income": name(income.label) if income else MISSING,
+        "groups": "; ".join(status),
+    }
+    return body(lang, "intro_groups" if status else "intro", **values)
 
 
 def _peer_focus(frame: pd.DataFrame) -> tuple[str, str, float] | None:
@@ -316,7 +321,7 @@ def peer_progress(ctx: Context, iso3: str) -> tuple[str, pd.DataFrame] | None:
     return indicator, table
 
 
-def _key_figures(ctx: Context, iso3: str) -> tuple[KeyFigure, ...]:
+def _key_figures(ctx: Context, iso3: str) -> tuple[KeyFigure, ...]:  # localise translates
     res = ctx.result
     iv = ctx.intervals.loc[iso3]
     index = res.scores.loc[iso3, ctx.framework.index_code]
@@ -335,32 +340,30 @@ def _key_figures(ctx: Context, iso3: str) -> tuple[KeyFigure, ...]:
     )
 
 
-def _map_sections(ctx: Context, iso3: str, region: Group | None) -> tuple[Section, ...]:
+def _map_sections(
+    ctx: Context, iso3: str, region: Group | None, lang: str = "en"
+) -> tuple[Section, ...]:
     """The economy's ITU-D region with the economy outlined; none without a region."""
     if region is None:
         return ()
     members = [m for m in region.members if m in ctx.result.raw.index]
     title = f"{short_label(region)}: readiness index"
-    return (Section("map", "Map", figures=(score_map(ctx, members, title, iso3),)),)
+    return (Section("map", "Map", figures=(score_map(ctx, members, title, iso3, lang),)),)
 
 
-def _comparison_section(ctx: Context, iso3: str) -> Section:
+def _comparison_section(ctx: Context, iso3: str, lang: str = "en") -> Section:
     comparison, numeric = comparison_tables(ctx, iso3)
     return Section(
         "comparison",
         "Comparison with region, income group and peers",
-        paragraphs=(
-            "Group figures are simple means of the members' scores; in brackets, how many "
-            "members are scored.",
-            *peer_text(ctx, iso3),
-        ),
+        paragraphs=(body(lang, "comparison_means"), *peer_text(ctx, iso3, lang)),
         tables=(Table("Scores beside group means", comparison), *_peer_tables(ctx, iso3)),
         figures=(
             FigureSpec(
                 "components",
                 "component_bars",
                 f"{economy_name(ctx, iso3)} and its groups",
-                f"Index and pillar scores, {ctx.year}; group simple means.",
+                body(lang, "caption_components_economy", year=ctx.year),
                 numeric,
             ),
         ),
@@ -375,7 +378,7 @@ def _peer_tables(ctx: Context, iso3: str) -> tuple[Table, ...]:
     return (Table(f"Peers' progress: {indicator}", table, "Fastest towards the target first."),)
 
 
-def _strengths_section(ctx: Context, iso3: str, prio: pd.DataFrame) -> Section:
+def _strengths_section(ctx: Context, iso3: str, prio: pd.DataFrame, lang: str = "en") -> Section:
     fw = ctx.framework
     scores = pd.DataFrame(
         {
@@ -387,13 +390,7 @@ def _strengths_section(ctx: Context, iso3: str, prio: pd.DataFrame) -> Section:
     return Section(
         "strengths",
         "Strengths, weaknesses and priority areas",
-        paragraphs=(
-            "Strengths and weaknesses: the indicators where the economy ranks best and worst "
-            "among all economies with data (own data only, imputed values left out).",
-            "Priority areas: the largest gaps weighted by importance: the share of the way "
-            "still to go (to the 2030 target where there is one, else to the best "
-            "goalpost) times the indicator's weight in the index, in index points.",
-        ),
+        paragraphs=(body(lang, "strengths_intro"), body(lang, "priorities_intro")),
         tables=(
             Table("Strengths and weaknesses", strengths_table(ctx, iso3)),
             Table("Priority areas", priority_text(ctx, prio, 1)),
@@ -403,14 +400,14 @@ def _strengths_section(ctx: Context, iso3: str, prio: pd.DataFrame) -> Section:
                 "indicators",
                 "indicator_bars",
                 f"{economy_name(ctx, iso3)}: indicator scores",
-                f"Normalised scores (0-100) of the index indicators, {ctx.year}.",
+                body(lang, "caption_indicators", year=ctx.year),
                 scores,
             ),
         ),
     )
 
 
-def _data_section(ctx: Context, iso3: str) -> Section:
+def _data_section(ctx: Context, iso3: str, lang: str = "en") -> Section:
     data = data_table(ctx, iso3)
     missing = data.loc[data["Value"] == "no data", "Indicator"].tolist()
     estimates = data.loc[data["Flags"].str.contains("estimate"), "Indicator"].tolist()
@@ -418,14 +415,19 @@ def _data_section(ctx: Context, iso3: str) -> Section:
     old = [
         r["Indicator"] for _, r in data.iterrows() if r["Year"] and int(r["Year"]) < ctx.year - 2
     ]
+    name = namer(ctx, lang)
+
+    def listed(items: list[str]) -> str:
+        return names_list([name(i) for i in items], lang)
+
     bullets = [
-        f"Indicators with a value: {len(data) - len(missing)} of {len(data)}.",
-        "No data: " + (", ".join(missing) if missing else "none") + ".",
-        "Producer estimates: " + (", ".join(estimates) if estimates else "none") + ".",
-        f"Values older than {ctx.year - 2}: " + (", ".join(old) if old else "none") + ".",
+        body(lang, "data_with_value", n=len(data) - len(missing), total=len(data)),
+        body(lang, "data_no_data", names=listed(missing)),
+        body(lang, "data_estimates", names=listed(estimates)),
+        body(lang, "data_old", year=ctx.year - 2, names=listed(old)),
     ]
     if user:
-        bullets.append("User data (not from a public source): " + ", ".join(user) + ".")
+        bullets.append(body(lang, "data_user", names=listed(user)))
     return Section(
         "data",
         "Data, data gaps and estimates",

@@ -21,6 +21,7 @@ from readiness.reports.context import (
 from readiness.reports.drafting import (
     N_GAP_SUMMARY,
     Namer,
+    body,
     findings_section,
     gap_sentences,
     group_standing,
@@ -149,20 +150,21 @@ def group_report(ctx: Context, group: Group, lang: str = "en") -> Report:
     label = short_label(group)
     table = members_table(ctx, members)
     sections = [
-        Section("map", "Map", figures=(score_map(ctx, members, f"{label}: readiness index"),)),
-        _members_section(ctx, members, label, table),
-        _spread_section(ctx, members, label),
-        *_subsets_sections(ctx, group, members),
-        _comparison_section(ctx, group),
-        group_gaps_section(ctx, group),
-        _priorities_section(ctx, members),
+        Section("map", "Map",
+                figures=(score_map(ctx, members, f"{label}: readiness index", "", lang),)),
+        _members_section(ctx, members, label, table, lang),
+        _spread_section(ctx, members, label, lang),
+        *_subsets_sections(ctx, group, members, lang),
+        _comparison_section(ctx, group, lang),
+        group_gaps_section(ctx, group, lang),
+        _priorities_section(ctx, members, lang),
         Section(
             "data",
             "Data, data gaps and estimates",
             tables=(Table("Members with a value, per indicator", coverage_table(ctx, members)),),
         ),
-        Section("method", "Method", bullets=method_bullets(ctx)),
-    ]
+        Section("method", "Method", bullets=method_bullets(ctx, lang)),
+    ]  # fmt: skip
     sections[:0] = _drafted(ctx, group, key, {s.key: s for s in sections}, lang)
     src = value_sources(ctx, members)["source"].dropna().tolist()
     return Report(
@@ -173,8 +175,8 @@ def group_report(ctx: Context, group: Group, lang: str = "en") -> Report:
         key_figures=key,
         sections=tuple(sections),
         citations=citations(ctx, src),
-        notes=caveats(pd.Series(dtype=object)),
-        highlights=_highlights(key, table),
+        notes=caveats(pd.Series(dtype=object), lang),
+        highlights=_highlights(key, table, namer(ctx, lang), lang),
     )
 
 
@@ -213,7 +215,7 @@ def _drafted(
             join_sentences(lang, [standing, *spread]),
             *gaps[:N_GAP_SUMMARY],
             *improved,
-            *no_scores_note(ctx),
+            *no_scores_note(ctx, lang),
         ),
     )
     bullets = [*tiers, *improved, *gaps, *prio, *subsets, *thin]
@@ -311,7 +313,9 @@ def _who(ctx: Context, scores: pd.Series, end: str) -> str:
     return f"{format_score(scores[iso])} ({economy_name(ctx, iso)})"
 
 
-def _subsets_sections(ctx: Context, group: Group, members: Sequence[str]) -> tuple[Section, ...]:
+def _subsets_sections(
+    ctx: Context, group: Group, members: Sequence[str], lang: str = "en"
+) -> tuple[Section, ...]:
     if group.kind != "itu_region":
         return ()
     table = subsets_table(ctx, group, members)
@@ -321,11 +325,7 @@ def _subsets_sections(ctx: Context, group: Group, members: Sequence[str]) -> tup
         Section(
             "subsets",
             "Development groups among the members",
-            paragraphs=(
-                "The region's least developed, landlocked developing and small island "
-                "developing members as groups of their own (simple and population-weighted "
-                "means of their index scores).",
-            ),
+            paragraphs=(body(lang, "subsets_intro"),),
             tables=(
                 Table("Development groups among the members", table),
                 Table(
@@ -377,21 +377,25 @@ def _key_figures(ctx: Context, members: list[str], idx: pd.Series) -> tuple[KeyF
     )
 
 
-def _highlights(key: tuple[KeyFigure, ...], table: pd.DataFrame) -> tuple[str, ...]:
+def _highlights(
+    key: tuple[KeyFigure, ...], table: pd.DataFrame, name: Namer, lang: str = "en"
+) -> tuple[str, ...]:
     """Short lines for the deck: the key figures, the three most and least ready members."""
     scored = table[table["Index"] != MISSING]
     top = scored.head(3)
     bottom = scored.tail(3).iloc[::-1] if len(scored) > 3 else scored.iloc[0:0]
     return tuple(
         [f"{k.label}: {k.value}" for k in key]
-        + [f"Most ready: {r['Economy']} ({r['Index']}, rank {r['Rank']})"
-           for _, r in top.iterrows()]
-        + [f"Least ready: {r['Economy']} ({r['Index']}, rank {r['Rank']})"
-           for _, r in bottom.iterrows()]
+        + [body(lang, "highlight_most_ready", economy=name(r["Economy"]), score=r["Index"],
+                rank=r["Rank"]) for _, r in top.iterrows()]
+        + [body(lang, "highlight_least_ready", economy=name(r["Economy"]), score=r["Index"],
+                rank=r["Rank"]) for _, r in bottom.iterrows()]
     )  # fmt: skip
 
 
-def _members_section(ctx: Context, members: list[str], label: str, table: pd.DataFrame) -> Section:
+def _members_section(
+    ctx: Context, members: list[str], label: str, table: pd.DataFrame, lang: str = "en"
+) -> Section:
     res = ctx.result
     bars = pd.DataFrame(
         {
@@ -403,29 +407,32 @@ def _members_section(ctx: Context, members: list[str], label: str, table: pd.Dat
     return Section(
         "members",
         "Members",
-        tables=(Table("Members' scores, ranks and tiers", table), *_improved_tables(ctx, members)),
+        tables=(
+            Table("Members' scores, ranks and tiers", table),
+            *_improved_tables(ctx, members, lang),
+        ),
         figures=(
             FigureSpec(
                 "members",
                 "member_bars",
                 f"{label}: readiness index by member",
-                f"Readiness index {ctx.year}; members not scored are left out.",
+                body(lang, "caption_members", year=ctx.year),
                 bars,
             ),
         ),
     )
 
 
-def _improved_tables(ctx: Context, members: list[str]) -> tuple[Table, ...]:
+def _improved_tables(ctx: Context, members: list[str], lang: str = "en") -> tuple[Table, ...]:
     table = improved_table(ctx, members)
     if table is None:
         return ()
     start = ctx.year - IMPROVED_YEARS
     title = f"Most improved, {start} to {ctx.year}"
-    return (Table(title, table, "Change in the readiness index, same method, largest first."),)
+    return (Table(title, table, body(lang, "note_improved")),)
 
 
-def _spread_section(ctx: Context, members: list[str], label: str) -> Section:
+def _spread_section(ctx: Context, members: list[str], label: str, lang: str = "en") -> Section:
     fw = ctx.framework
     pillar_long = ctx.result.scores.reindex(members)[list(fw.pillars)]
     pillar_long.columns = [fw.name(p) for p in fw.pillars]
@@ -441,14 +448,14 @@ def _spread_section(ctx: Context, members: list[str], label: str) -> Section:
                 "spread",
                 "spread_box",
                 f"{label}: spread of pillar scores",
-                f"Pillar scores of the members, {ctx.year}.",
+                body(lang, "caption_spread", year=ctx.year),
                 pillar_long.reset_index(drop=True),
             ),
         ),
     )
 
 
-def _comparison_section(ctx: Context, group: Group) -> Section:
+def _comparison_section(ctx: Context, group: Group, lang: str = "en") -> Section:
     comparison, numeric = group_comparison(ctx, group)
     return Section(
         "comparison",
@@ -459,23 +466,19 @@ def _comparison_section(ctx: Context, group: Group) -> Section:
                 "components",
                 "component_bars",
                 f"{short_label(group)}, the world and high-income economies",
-                f"Simple means of index and pillar scores, {ctx.year}.",
+                body(lang, "caption_components_group", year=ctx.year),
                 numeric,
             ),
         ),
     )
 
 
-def _priorities_section(ctx: Context, members: list[str]) -> Section:
+def _priorities_section(ctx: Context, members: list[str], lang: str = "en") -> Section:
     prio = priority_table(ctx, members)
     return Section(
         "priorities",
         "Priority areas",
-        paragraphs=(
-            "The largest gaps weighted by importance: the members' mean share of the way "
-            "still to go (to the 2030 target where there is one, else to the best goalpost) "
-            "times the indicator's weight in the index, in index points.",
-        ),
+        paragraphs=(body(lang, "priorities_group_intro"),),
         tables=(Table("Priority areas", priority_text(ctx, prio, len(members))),),
     )
 

@@ -5,7 +5,8 @@ table titles, column names, table cells and chart labels into the language, from
 (readiness/locales): the `report_layout` phrases (keyed by their English text), the names of
 economies (country master), groups, indicators, pillars, tiers and progress bands. Numbers are
 left as they are, so every language prints the same figures as `python -m readiness scores`.
-Running sentences are the builders' own (English until their catalogue section lands).
+Running sentences, captions and notes the builders write in the language already
+(`report_text.*`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,14 @@ from readiness.reports.context import Context, short_label
 from readiness.reports.model import FigureSpec, KeyFigure, Report, Section, Table
 
 PHRASE = "report_layout.phrase."
+PATTERN = "report_layout.pattern."  # labels with figures or names inside: "Index {year}"
+FIGURE = {
+    "year": r"\d{4}",
+    "start": r"\d{4}",
+    "end": r"\d{4}",
+    "n": r"[\d,]+",
+    "score": r"-?[\d.]+",
+}
 # Chart axes as the builders in readiness.figures.report_charts title them.
 AXIS_TITLES = {
     "component_bars": "Score (0-100)",
@@ -71,10 +80,34 @@ def phrasebook(ctx: Context, lang: str) -> dict[str, str]:
     return book
 
 
+def phrasebook_of(ctx: Context, lang: str) -> dict[str, str]:
+    """`phrasebook`, built once per context and language (a batch asks for it per member)."""
+    key = ("phrasebook", lang)
+    book = ctx.memo.get(key)
+    if book is None:
+        book = ctx.memo[key] = phrasebook(ctx, lang)
+    return book
+
+
+def _patterns() -> list[tuple[re.Pattern[str], str]]:
+    """The English `report_layout.pattern.*` labels as regular expressions, with their keys."""
+    out = []
+    for key, text in messages(DEFAULT_LANGUAGE).items():
+        if key.startswith(PATTERN):
+            parts = re.split(r"\{(\w+)\}", text)
+            regex = "".join(
+                re.escape(part) if k % 2 == 0 else f"(?P<{part}>{FIGURE.get(part, '.+?')})"
+                for k, part in enumerate(parts)
+            )
+            out.append((re.compile(regex), key))
+    return out
+
+
 class _Translator:
     def __init__(self, book: dict[str, str], lang: str) -> None:
         self.book = book
         self.lang = lang
+        self.patterns = _patterns()
 
     def __call__(self, text: object) -> object:
         if not isinstance(text, str) or not text:
@@ -91,6 +124,14 @@ class _Translator:
         ranked = re.fullmatch(r"(\d+) of (\d+)", text)
         if ranked:
             return translate(self.lang, "profile.rank_of", rank=ranked[1], of=ranked[2])
+        for regex, key in self.patterns:
+            found = regex.fullmatch(text)
+            if found:
+                values = {k: self(v) for k, v in found.groupdict().items()}
+                return translate(self.lang, key, **values)
+        parts = text.split(", ")
+        if len(parts) > 1 and all(p in self.book for p in parts):  # flags: "estimate, imputed"
+            return ", ".join(self.book[p] for p in parts)
         return text
 
     def frame(self, frame: pd.DataFrame, codes: frozenset[str] = frozenset()) -> pd.DataFrame:
@@ -107,7 +148,7 @@ def localise(report: Report, ctx: Context, lang: str) -> Report:
     lang = normal_language(lang)
     if lang == DEFAULT_LANGUAGE:
         return replace(report, lang=lang)
-    tr = _Translator(phrasebook(ctx, lang), lang)
+    tr = _Translator(phrasebook_of(ctx, lang), lang)
     name = report.title.removesuffix(": IoT and smart-city readiness")
     return replace(
         report,
@@ -142,6 +183,11 @@ def _figure(spec: FigureSpec, tr: _Translator, lang: str) -> FigureSpec:
     if spec.kind == "map":  # legend, hover and colour bar of readiness.figures.maps
         options["labels"] = tuple((k, translate(lang, f"map.hover.{k}")) for k in MAP_LABELS)
         options["unit"] = tr("Index")
+    elif spec.kind == "gap_bars":  # the band each bar prints (its colour stays keyed in English)
+        bands = sorted({str(b) for b in spec.data["band"]})
+        options["labels"] = tuple((b, str(tr(b))) for b in bands)
+    elif spec.kind == "indicator_bars":
+        options["labels"] = (("no data", str(tr("no data"))),)
     return replace(
         spec,
         title=str(tr(spec.title)),

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from readiness.data.groups import Group
+from readiness.i18n import DEFAULT_LANGUAGE, has, translate
 from readiness.index.method import AGGREGATIONS, IMPUTATIONS, NORMALISATIONS, WEIGHTINGS
 from readiness.index.result import BOUNDED
 from readiness.reports.context import (
@@ -17,6 +18,7 @@ from readiness.reports.context import (
     short_label,
     value_sources,
 )
+from readiness.reports.drafting import body, namer
 from readiness.reports.model import (
     DASH,
     MC_SAMPLES,
@@ -119,36 +121,55 @@ def priority_text(ctx: Context, table: pd.DataFrame, total: int) -> pd.DataFrame
     return frame
 
 
-def method_bullets(ctx: Context) -> tuple[str, ...]:
+def _choice(lang: str, family: str, code: str, english: dict[str, str]) -> str:
+    """A method choice's label: the registry's in English, the catalogue's `method.*` else."""
+    key = f"method.{family}_{code}"
+    if lang == DEFAULT_LANGUAGE or not has(key):
+        return english[code]
+    return translate(lang, key)
+
+
+def method_bullets(ctx: Context, lang: str = DEFAULT_LANGUAGE) -> tuple[str, ...]:
     m = ctx.method
     fw = ctx.framework
+    name = namer(ctx, lang)
     window = (
-        f"{m.window} years"
+        body(lang, "method_window_years", n=m.window)
         if m.window is not None
-        else "each indicator's own window from the catalogue"
+        else body(lang, "method_window_own")
     )
-    tiers = ", ".join(f"{label} from {format_score(low)}" for label, low in m.tiers)
-    return (
-        f"Reference year {ctx.year}: each indicator's most recent value within {window}.",
-        f"{len(fw.indicators)} indicators in {len(fw.pillars)} pillars; "
-        f"normalisation: {NORMALISATIONS[m.normalisation]} onto "
-        f"[{format_score(m.bounds[0])}, {format_score(m.bounds[1])}].",
-        f"Aggregation: {AGGREGATIONS[m.aggregation]}; weights: {WEIGHTINGS[m.weighting]}.",
-        f"Imputation: {IMPUTATIONS[m.imputation]}.",
-        f"Coverage rule: a pillar needs {format_share(m.pillar_coverage)} of its indicator weight "
-        f"and the index {format_share(m.index_coverage)} of its pillar weight, else 'not scored'.",
-        f"Tiers (fixed bands): {tiers}.",
-        f"Rank intervals: 5th-95th percentile of ranks over {MC_SAMPLES:,} Monte Carlo samples "
-        f"(seed {MC_SEED}) varying weights (+/-25%), normalisation, aggregation and imputation.",
-        "Priority areas: share of the way still to go (to the 2030 target where there is one, "
-        "else to the best goalpost) x the indicator's weight in the index, in index points; "
-        "see docs/REPORTS.md.",
-        "Numbers equal `python -m readiness scores` for the same year and method, shown to "
-        "one decimal.",
+    tiers = ", ".join(
+        body(lang, "method_tier", tier=name(label), low=format_score(low)) for label, low in m.tiers
     )
+    values = {
+        "year": ctx.year,
+        "window": window,
+        "indicators": len(fw.indicators),
+        "pillars": len(fw.pillars),
+        "normalisation": _choice(lang, "normalisation", m.normalisation, NORMALISATIONS),
+        "low": format_score(m.bounds[0]),
+        "high": format_score(m.bounds[1]),
+        "aggregation": _choice(lang, "aggregation", m.aggregation, AGGREGATIONS),
+        "weights": _choice(lang, "weighting", m.weighting, WEIGHTINGS),
+        "imputation": _choice(lang, "imputation", m.imputation, IMPUTATIONS),
+        "pillar_share": format_share(m.pillar_coverage),
+        "index_share": format_share(m.index_coverage),
+        "tiers": tiers,
+        "samples": f"{MC_SAMPLES:,}",
+        "seed": MC_SEED,
+    }
+    keys = ("year", "framework", "aggregation", "imputation", "coverage", "tiers", "intervals",
+            "priorities", "numbers")  # fmt: skip
+    return tuple(body(lang, f"method_{k}", **values) for k in keys)
 
 
-def score_map(ctx: Context, members: Sequence[str], title: str, highlight: str = "") -> FigureSpec:
+def score_map(
+    ctx: Context,
+    members: Sequence[str],
+    title: str,
+    highlight: str = "",
+    lang: str = DEFAULT_LANGUAGE,
+) -> FigureSpec:
     res = ctx.result
     code = ctx.framework.index_code
     data = pd.DataFrame(
@@ -162,27 +183,21 @@ def score_map(ctx: Context, members: Sequence[str], title: str, highlight: str =
         "map",
         "map",
         title,
-        f"Readiness index {ctx.year}. Source: this tool, from the data cited below.",
+        body(lang, "caption_map", year=ctx.year),
         data,
         (("highlight", highlight),),
     )
 
 
-def no_scores_note(ctx: Context) -> tuple[str, ...]:
+def no_scores_note(ctx: Context, lang: str = DEFAULT_LANGUAGE) -> tuple[str, ...]:
     """Say so when no economy has the data coverage for an index in the reference year."""
     if n_ranked(ctx):
         return ()
-    return (
-        f"No economy has enough recent data for an index in {ctx.year} (coverage rule); the "
-        "gaps and data below still apply. Choose a later reference year for scores and ranks.",
-    )
+    return (body(lang, "no_scores", year=ctx.year),)
 
 
-def caveats(row: pd.Series) -> tuple[str, ...]:
-    return (
-        "Boundaries and names shown imply no opinion on the legal status of any country or "
-        "territory.",
-    )
+def caveats(row: pd.Series, lang: str = DEFAULT_LANGUAGE) -> tuple[str, ...]:
+    return (body(lang, "caveat_boundaries"),)
 
 
 def gap_rows(
@@ -225,7 +240,9 @@ def trend_years(row: dict) -> str:
     return f"{int(to_float(lo))}{DASH}{int(to_float(hi))}"
 
 
-def gap_figure(frame: pd.DataFrame, title: str, year: int, name_col: str) -> FigureSpec:
+def gap_figure(
+    frame: pd.DataFrame, title: str, year: int, name_col: str, lang: str = DEFAULT_LANGUAGE
+) -> FigureSpec:
     data = pd.DataFrame(
         {
             "indicator": frame[name_col].astype(str).to_numpy(),
@@ -237,27 +254,13 @@ def gap_figure(frame: pd.DataFrame, title: str, year: int, name_col: str) -> Fig
         "gaps",
         "gap_bars",
         title,
-        f"Progress towards each 2030 target, {year}; colours are ITU's progress bands. "
-        "Targets: ITU and UN Tech Envoy (2022); SDG 7.1.",
+        body(lang, "caption_gaps", year=year),
         data,
     )
 
 
-_GAP_INTRO = (
-    "Gaps to the 2030 targets for universal and meaningful connectivity (and SDG 7.1): the "
-    "value and its year, the target, the gap, ITU's progress band, the trend per year and the "
-    "years it rests on (the last five years, or for sparse data the most recent observations "
-    "at least three years apart within ten years), at that pace the year the target is reached, "
-    "and the pace needed to reach it by 2030."
-)
-
-
-def _unavailable_gaps() -> Section:
-    return Section(
-        "gaps",
-        "Gaps to the 2030 targets",
-        paragraphs=("Gap analytics (readiness.gaps.analysis) are not available in this build.",),
-    )
+def _unavailable_gaps(lang: str) -> Section:
+    return Section("gaps", "Gaps to the 2030 targets", paragraphs=(body(lang, "gaps_missing"),))
 
 
 def economy_gap_frame(ctx: Context, iso3s: Sequence[str], codes: Sequence[str] | None = None):
@@ -273,9 +276,9 @@ def economy_gap_frame(ctx: Context, iso3s: Sequence[str], codes: Sequence[str] |
     return frame
 
 
-def economy_gaps_section(ctx: Context, iso3: str) -> Section:
+def economy_gaps_section(ctx: Context, iso3: str, lang: str = DEFAULT_LANGUAGE) -> Section:
     if ctx.gaps is None:
-        return _unavailable_gaps()
+        return _unavailable_gaps(lang)
     frame = economy_gap_frame(ctx, [iso3])
     name = economy_name(ctx, iso3)
     src = value_sources(ctx, [iso3])
@@ -286,10 +289,10 @@ def economy_gaps_section(ctx: Context, iso3: str) -> Section:
     return Section(
         "gaps",
         "Gaps to the 2030 targets",
-        paragraphs=(_GAP_INTRO,),
+        paragraphs=(body(lang, "gaps_intro"),),
         tables=(Table("Gaps to the 2030 targets", rows),),
         figures=(gap_figure(frame, f"{name}: progress to the 2030 targets", ctx.year,
-                             "name_indicator"),),
+                             "name_indicator", lang),),
     )  # fmt: skip
 
 
@@ -301,18 +304,15 @@ def group_gap_frame(ctx: Context, group: Group) -> pd.DataFrame:
     return frame[(frame["level"] == "indicator") & frame["target"].notna()]
 
 
-def group_gaps_section(ctx: Context, group: Group) -> Section:
+def group_gaps_section(ctx: Context, group: Group, lang: str = DEFAULT_LANGUAGE) -> Section:
     if ctx.gaps is None:
-        return _unavailable_gaps()
+        return _unavailable_gaps(lang)
     frame = group_gap_frame(ctx, group)
     return Section(
         "gaps",
         "Gaps to the 2030 targets",
-        paragraphs=(
-            _GAP_INTRO,
-            "Group values are population-weighted means of the members with data.",
-        ),
+        paragraphs=(body(lang, "gaps_intro"), body(lang, "gaps_group_values")),
         tables=(Table("Gaps to the 2030 targets", gap_rows(frame, ctx.year, "weighted", True)),),
         figures=(gap_figure(frame, f"{short_label(group)}: progress to the 2030 targets",
-                             ctx.year, "name"),),
+                             ctx.year, "name", lang),),
     )  # fmt: skip
