@@ -10,6 +10,7 @@ from dashboard import urlstate
 from dashboard.i18n import available_languages, language, t
 from dashboard.state import active_snapshot
 from readiness.i18n import direction
+from readiness.uploads.safe import markdown_text
 
 # Right to left: the page's direction is set on <html> (so navigation, text, tables and controls
 # flip with it); charts stay left to right inside, so axes, legends and hover labels keep their
@@ -72,7 +73,12 @@ def footer() -> None:
     st.divider()
     st.caption(t("layout.licence_line"))
     with st.expander(t("layout.citations")):
-        for src in snap.catalogue.sources:
-            st.markdown(f"**{src.name}** — {src.producer}; {t('layout.licence')}: {src.licence}")
-            st.text(src.citation)  # plain text: a code block here would load the highlighter
-            # (1.5 MB of script) on every page before the first chart draws
+        # One element for all sources (two per source were a third of a page's messages), and
+        # no code block: that would load the highlighter (1.5 MB of script) on every page.
+        st.markdown(
+            "\n\n".join(
+                f"**{src.name}** — {src.producer}; {t('layout.licence')}: {src.licence}  \n"
+                f"{markdown_text(src.citation)}"
+                for src in snap.catalogue.sources
+            )
+        )
