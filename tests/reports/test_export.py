@@ -95,6 +95,19 @@ def test_a_batch_renders_side_by_side_in_order():
         assert np.bincount(coloured.argmax(axis=1), minlength=3).argmax() == channel
 
 
+def test_tabs_are_reused_without_a_reload_and_draw_the_same_bytes(monkeypatch):
+    monkeypatch.setattr(export, "RENDERS_PER_RELOAD", 3)
+    map_fig = go.Figure(go.Choropleth(locations=["KEN", "TZA"], z=[1, 2], locationmode="ISO-3"))
+    map_fig.update_geos(resolution=50, fitbounds="locations")
+    figs = [map_fig, *(go.Figure(go.Bar(x=["a", "b"], y=[v, 1])) for v in range(4))]
+    fresh = [export.figure_png(f, 300, 200, 1) for f in figs[:2]]  # a browser each
+    with export.image_server():
+        warm = [export.figure_png(f, 300, 200, 1) for f in (*figs, map_fig)]
+        kaleido = export._renderer._kaleido if export._renderer else None
+        assert kaleido is not None and kaleido._renders == len(figs)  # the repeat was cached
+    assert warm[:2] == fresh  # byte for byte what a browser of its own draws
+
+
 def test_a_missing_browser_path_is_a_readiness_error(monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chrome")
     with pytest.raises(ReadinessError, match="BROWSER_PATH points to /nonexistent/chrome"):
