@@ -20,7 +20,6 @@ N_GAP_SUMMARY = 1  # target indicators the executive summary describes
 N_PEERS = 3  # fastest comparable economies named
 N_IMPROVED = 3  # most improved members named
 N_THIN = 3  # indicators with the fewest members with data named
-LIST_SEP = "; "  # names may hold commas ("Fixed-broadband basket (5 GB), % of ...")
 
 Namer = Callable[[str], str]
 
@@ -53,7 +52,7 @@ def body(lang: str, key: str, **values: object) -> str:
 
 def names_list(items: Sequence[str], lang: str) -> str:
     """Names as a list in running text ("none" when there are none)."""
-    return _names(items) if items else _t(lang, "body.none")
+    return _names(items, lang) if items else _t(lang, "body.none")
 
 
 def join_sentences(lang: str, sentences: Sequence[str]) -> str:
@@ -61,8 +60,14 @@ def join_sentences(lang: str, sentences: Sequence[str]) -> str:
     return ("" if normal_language(lang) == "zh" else " ").join(sentences)
 
 
-def _names(items: Sequence[str]) -> str:
-    return LIST_SEP.join(items)
+def _names(items: Sequence[str], lang: str = DEFAULT_LANGUAGE) -> str:
+    """Names joined by the language's separator ("; " in English: names may hold commas)."""
+    return _t(lang, "body.list_separator").join(items)
+
+
+def comma_list(items: Sequence[str], lang: str) -> str:
+    """Short names (economies, tiers) joined by the language's comma."""
+    return _t(lang, "body.comma").join(items)
 
 
 # --- gaps: one sentence per target indicator ----------------------------------------------------
@@ -189,7 +194,7 @@ def priorities_sentence(priorities: pd.DataFrame, lang: str, name: Namer) -> lis
     if priorities.empty:
         return []
     items = [name(str(v)) for v in priorities["Indicator"]]
-    return [_t(lang, "economy.priorities", names=_names(items))]
+    return [_t(lang, "economy.priorities", names=_names(items, lang))]
 
 
 def peers_sentence(
@@ -214,7 +219,7 @@ def peers_sentence(
         )
         for _, r in moving.iterrows()
     ]
-    return [_t(lang, "economy.peers", indicator=name(indicator), names=_names(items))]
+    return [_t(lang, "economy.peers", indicator=name(indicator), names=_names(items, lang))]
 
 
 def data_sentences(ctx: Context, data: pd.DataFrame, lang: str, name: Namer) -> list[str]:
@@ -236,12 +241,19 @@ def data_sentences(ctx: Context, data: pd.DataFrame, lang: str, name: Namer) -> 
         )
     ]
     if missing:
-        out.append(_t(lang, "economy.data_missing", names=_names([name(m) for m in missing])))
+        out.append(_t(lang, "economy.data_missing", names=_names([name(m) for m in missing], lang)))
     if estimates:
-        out.append(_t(lang, "economy.data_estimates", names=_names([name(e) for e in estimates])))
+        out.append(
+            _t(lang, "economy.data_estimates", names=_names([name(e) for e in estimates], lang))
+        )
     if old:
         out.append(
-            _t(lang, "economy.data_old", year=ctx.year - 2, names=_names([name(o) for o in old]))
+            _t(
+                lang,
+                "economy.data_old",
+                year=ctx.year - 2,
+                names=_names([name(o) for o in old], lang),
+            )
         )
     return out
 
@@ -297,7 +309,7 @@ def tiers_sentence(tiers: pd.DataFrame, lang: str, name: Namer) -> list[str]:
         _t(lang, "group.tier_count", n=r["Members"], tier=name(str(r["Tier"])))
         for _, r in tiers.iterrows()
     ]
-    return [_t(lang, "group.tiers", counts=_names(counts))]
+    return [_t(lang, "group.tiers", counts=_names(counts, lang))]
 
 
 def improved_sentence(
@@ -318,7 +330,7 @@ def improved_sentence(
         )
         for _, r in rising.iterrows()
     ]
-    return [_t(lang, "group.improved", start=start, end=end, names=_names(items))]
+    return [_t(lang, "group.improved", start=start, end=end, names=_names(items, lang))]
 
 
 def thin_data_sentence(cover: pd.DataFrame, lang: str, name: Namer) -> list[str]:
@@ -332,7 +344,7 @@ def thin_data_sentence(cover: pd.DataFrame, lang: str, name: Namer) -> list[str]
         _t(lang, "group.data_item", indicator=name(str(r["Indicator"])), count=r["With data"])
         for _, r in thin.head(N_THIN).iterrows()
     ]
-    return [_t(lang, "group.data", names=_names(items))]
+    return [_t(lang, "group.data", names=_names(items, lang))]
 
 
 def subset_sentence(row: pd.Series, lang: str, name: Namer) -> str:

@@ -25,6 +25,7 @@ from readiness.reports.context import (
 from readiness.reports.drafting import (
     N_GAP_SUMMARY,
     body,
+    comma_list,
     data_sentences,
     economy_standing,
     findings_section,
@@ -120,7 +121,7 @@ def peer_text(ctx: Context, iso3: str, lang: str = "en") -> tuple[str, ...]:
     if peers is None:
         return ()
     name = namer(ctx, lang)
-    names = ", ".join(name(economy_name(ctx, m)) for m in peers.members)
+    names = comma_list([name(economy_name(ctx, m)) for m in peers.members], lang)
     return (body(lang, "peers", names=names),)
 
 

@@ -18,7 +18,7 @@ from readiness.reports.context import (
     short_label,
     value_sources,
 )
-from readiness.reports.drafting import body, namer
+from readiness.reports.drafting import body, comma_list, namer
 from readiness.reports.model import (
     DASH,
     MC_SAMPLES,
@@ -138,8 +138,12 @@ def method_bullets(ctx: Context, lang: str = DEFAULT_LANGUAGE) -> tuple[str, ...
         if m.window is not None
         else body(lang, "method_window_own")
     )
-    tiers = ", ".join(
-        body(lang, "method_tier", tier=name(label), low=format_score(low)) for label, low in m.tiers
+    tiers = comma_list(
+        [
+            body(lang, "method_tier", tier=name(label), low=format_score(low))
+            for label, low in m.tiers
+        ],
+        lang,
     )
     values = {
         "year": ctx.year,
