@@ -5,7 +5,8 @@ Every user-visible string of the Kenya report, the LDC report and the Arab State
 cells, figure titles, captions, axes and labels) is compared with the English report's string at
 the same place: it may not be the same (unless it is a name that is the same in that language)
 and may not hold a common English word. Citations and source names stay as their producers
-publish them, and codes and numbers are not words.
+publish them, and codes and numbers are not words. The Kenya report's Word file and deck (with
+its speaker notes) are read back and checked for English words too.
 """
 
 from __future__ import annotations
@@ -179,22 +180,38 @@ def test_the_checker_finds_english(built, snapshot):
     assert any(".col" in b for b in bad)
 
 
-@pytest.mark.parametrize("lang", ["fr", "ar"])
-def test_a_word_file_read_back_has_no_english(built, snapshot, lang):
-    from docx import Document
+def file_lines(data: bytes, fmt: str) -> list[str]:
+    """The text of a Word file (paragraphs, table cells) or a deck (text frames, table cells)."""
+    if fmt == "docx":
+        from docx import Document
 
+        doc = Document(io.BytesIO(data))
+        cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+        return [p.text for p in doc.paragraphs] + cells
+    from pptx import Presentation
+
+    lines = []
+    for slide in Presentation(io.BytesIO(data)).slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                lines += shape.text_frame.text.split("\n")
+            if shape.has_table:
+                lines += [c.text for r in shape.table.rows for c in r.cells]
+        if slide.has_notes_slide:
+            lines += slide.notes_slide.notes_text_frame.text.split("\n")
+    return lines
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pptx"])
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_a_file_read_back_has_no_english(built, snapshot, lang, fmt):
     from readiness.reports.writers import write_report
 
-    doc = Document(io.BytesIO(write_report(built["KEN", lang], "docx", {})))
-    sources = {c.title for c in built["KEN", lang].citations} | {
-        c.citation for c in built["KEN", lang].citations
-    }
-    lines = [p.text for p in doc.paragraphs] + [
-        c.text for t in doc.tables for r in t.rows for c in r.cells
-    ]
+    report = built["KEN", lang]
+    sources = {c.title for c in report.citations} | {c.citation for c in report.citations}
     same = names_as_in_english(snapshot, lang)
     bad = []
-    for line in lines:
+    for line in file_lines(write_report(report, fmt, {}), fmt):
         if not line or any(s and s in line for s in sources) or "http" in line:
             continue  # the sources list: titles and citations as their producers publish them
         stripped = CODE.sub("", line)
@@ -202,4 +219,4 @@ def test_a_word_file_read_back_has_no_english(built, snapshot, lang):
             stripped = stripped.replace(name, "")
         if any(w[0].lower() not in SAME_WORDS.get(lang, ()) for w in ENGLISH.finditer(stripped)):
             bad.append(line)
-    assert not bad, f"{lang} docx: {bad[:20]}"
+    assert not bad, f"{lang} {fmt}: {bad[:20]}"
