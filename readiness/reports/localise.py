@@ -121,7 +121,7 @@ class _Translator:
         name, sep, rest = text.partition(" and its groups")
         if sep and not rest and name in self.book:
             return translate(self.lang, "report_layout.writer.with_groups", name=self.book[name])
-        ranked = re.fullmatch(r"(\d+) of (\d+)", text)
+        ranked = re.fullmatch(r"(\d+|n/a) of (\d+)", text)  # n/a: not ranked
         if ranked:
             return translate(self.lang, "profile.rank_of", rank=ranked[1], of=ranked[2])
         for regex, key in self.patterns:

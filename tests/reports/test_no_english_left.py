@@ -131,7 +131,7 @@ def english_left(
         stripped = CODE.sub("", text)
         for name in sorted(KEPT, key=len, reverse=True):
             stripped = stripped.replace(name, "")
-        for name in same_names:
+        for name in sorted(same_names, key=len, reverse=True):  # Guinea-Bissau before Guinea
             if len(name) > 3:
                 stripped = stripped.replace(name, "")
         words = [w[0] for w in ENGLISH.finditer(stripped)]
