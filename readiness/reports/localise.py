@@ -117,7 +117,8 @@ class _Translator:
             return hit
         head, sep, tail = text.partition(": ")
         if sep and head in self.book:  # "Kenya: indicator scores", "World: mean"
-            return f"{self.book[head]}: {self(tail)}"
+            head, tail = self.book[head], str(self(tail))
+            return translate(self.lang, "report_layout.writer.labelled", head=head, tail=tail)
         name, sep, rest = text.partition(" and its groups")
         if sep and not rest and name in self.book:
             return translate(self.lang, "report_layout.writer.with_groups", name=self.book[name])
