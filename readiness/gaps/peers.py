@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import warnings
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -226,13 +227,28 @@ def _numeric_features(inputs: GapInputs, codes: Sequence[str], year: int) -> np.
     return np.asarray(out, dtype=float)
 
 
+# GapInputs -> (code, year) -> _select's arrays (read-only): a batch of reports asks for the same
+# features for every economy, and each panel is built from the whole long table.
+_SELECTED: weakref.WeakKeyDictionary[GapInputs, dict[tuple[str, int], tuple[np.ndarray, ...]]]
+_SELECTED = weakref.WeakKeyDictionary()
+
+
 def _select(inputs: GapInputs, code: str, year: int) -> tuple[np.ndarray, np.ndarray]:
     """Most recent value within the catalogue window ending at `year`, and its data year."""
-    snap = inputs.snapshot
-    units = pd.DataFrame(index=inputs.units)
-    panel = panel_from_long(snap.values, units, [code], int(inputs.years[-1]))
-    vals, yrs, _ = panel.select(year, np.array([snap.catalogue.get(code).window], dtype=float))
-    return vals[:, 0], yrs[:, 0]
+    memo = _SELECTED.setdefault(inputs, {})
+    key = (code, int(year))
+    if key not in memo:
+        snap = inputs.snapshot
+        units = pd.DataFrame(index=inputs.units)
+        panel = panel_from_long(snap.values, units, [code], int(inputs.years[-1]))
+        window = np.array([snap.catalogue.get(code).window], dtype=float)
+        vals, yrs, _ = panel.select(year, window)
+        pair = (vals[:, 0].copy(), yrs[:, 0].copy())
+        for a in pair:
+            a.setflags(write=False)
+        memo[key] = pair
+    vals, yrs = memo[key]
+    return vals, yrs
 
 
 def _is_known(inputs: GapInputs, code: str) -> bool:
