@@ -37,7 +37,7 @@ def prepare_report(
 ) -> tuple[str, bytes]:
     """(file name, bytes) of a report; `progress(share, text)` is told how far it has got."""
     from readiness.reports.build import Subject, build_report, scoring_context
-    from readiness.reports.export import image_server
+    from readiness.reports.export import image_server, keep_warm
     from readiness.reports.writers import figure_images, write_report
 
     def tell(share: float, text: str) -> None:
@@ -45,6 +45,7 @@ def prepare_report(
             progress(min(1.0, max(0.0, share)), text)
 
     tell(0.05, t("reports.scoring"))
+    keep_warm()  # the browser starts while the data are scored and stays for the next report
     ctx = scoring_context(snapshot, year, method)
     subject = Subject.economy(code) if kind == "economy" else Subject.group(code)
     report = build_report(snapshot, subject, context=ctx, lang=language())

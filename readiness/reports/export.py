@@ -9,6 +9,7 @@ reports shares its region maps).
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import functools
 import hashlib
@@ -185,6 +186,52 @@ def image_server(tabs: int = TABS) -> Iterator[None]:
             closing.close()
 
 
+# A long-lived process (the dashboard) keeps its browser this long after the last report.
+KEEP_WARM_SECONDS = 600.0
+_warm: tuple[contextlib.ExitStack, threading.Timer] | None = None
+
+
+def keep_warm(seconds: float = KEEP_WARM_SECONDS) -> None:
+    """Hold an image server open for `seconds` from now (a later call extends it).
+
+    The dashboard calls it when a report is asked for: the browser then starts while the data
+    are scored, and the next report within `seconds` draws its charts in a warm browser
+    instead of starting one (2-3 s). The server closes in a timer thread once unused.
+    """
+    global _warm
+    stack = contextlib.ExitStack()
+    stack.enter_context(image_server())  # one more user of the open server, or a new one
+    timer = threading.Timer(seconds, _cool, args=(stack,))
+    timer.daemon = True
+    with _lock:
+        previous, _warm = _warm, (stack, timer)
+    if previous is not None:
+        previous[1].cancel()
+        previous[0].close()  # the new hold keeps the server open
+    else:
+        atexit.register(release_warm)  # no browser outlives the process
+    timer.start()
+
+
+def release_warm() -> None:
+    """Let go of keep_warm's hold now (the server closes unless a report is being drawn)."""
+    global _warm
+    with _lock:
+        held, _warm = _warm, None
+    if held is not None:
+        held[1].cancel()
+        held[0].close()
+
+
+def _cool(stack: contextlib.ExitStack) -> None:
+    global _warm
+    with _lock:
+        if _warm is None or _warm[0] is not stack:
+            return  # extended meanwhile: that call closed this hold
+        _warm = None
+    stack.close()
+
+
 def _options(width: int, height: int, scale: float) -> dict[str, Any]:
     return {"format": "png", "width": int(width), "height": int(height), "scale": float(scale)}
 
@@ -249,5 +296,7 @@ __all__ = [
     "figure_png",
     "figure_pngs",
     "image_server",
+    "keep_warm",
+    "release_warm",
     "topojson_url",
 ]

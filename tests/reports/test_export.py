@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import time
 from pathlib import Path
 
 import numpy as np
@@ -106,6 +107,25 @@ def test_tabs_are_reused_without_a_reload_and_draw_the_same_bytes(monkeypatch):
         kaleido = export._renderer._kaleido if export._renderer else None
         assert kaleido is not None and kaleido._renders == len(figs)  # the repeat was cached
     assert warm[:2] == fresh  # byte for byte what a browser of its own draws
+
+
+def test_keep_warm_holds_one_browser_until_it_cools():
+    export.keep_warm(60)
+    renderer = export._renderer
+    assert renderer is not None
+    with export.image_server():
+        assert export._renderer is renderer
+        assert export.figure_png(go.Figure(go.Bar(x=["a"], y=[1])), 200, 100, 1)
+    assert export._renderer is renderer  # held after the report
+    export.keep_warm(0.3)  # extended (shortened here): still the same browser
+    assert export._renderer is renderer
+    deadline = time.monotonic() + 30
+    while (export._renderer or renderer._thread.is_alive()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert export._renderer is None and not renderer._thread.is_alive()
+    export.keep_warm(60)
+    export.release_warm()
+    assert export._renderer is None
 
 
 def test_a_missing_browser_path_is_a_readiness_error(monkeypatch):
