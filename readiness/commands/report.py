@@ -132,16 +132,23 @@ def write_file(report: Report, fmt: str, images: dict[str, bytes]) -> bytes:
     return write_report(report, fmt, images)
 
 
+# Writer processes of a batch. Laying out a PDF (fpdf2's line breaking) costs more than building
+# a report and drawing its charts, so two writers keep both cores busy.
+WRITERS = 2
+
+
 @contextlib.contextmanager
-def writer_process() -> Iterator[ProcessPoolExecutor | None]:
-    """A process that writes a batch's files on the second core (None where none can start).
+def writer_process(workers: int = WRITERS) -> Iterator[ProcessPoolExecutor | None]:
+    """Processes that write a batch's files beside the builder (None where none can start).
 
     Building a report, drawing its charts and writing its file are all Python and share one
-    interpreter lock; writing in a process of its own (spawned: the parent runs threads) lets
-    the file of one member be laid out while the next member is built and drawn.
+    interpreter lock; writing in processes of their own (spawned: the parent runs threads) lets
+    the files of earlier members be laid out while the next member is built and drawn.
     """
     try:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+        )
     except (OSError, ValueError):
         yield None
         return
@@ -156,12 +163,14 @@ def write_batch(
     prepare: Callable[[str], tuple[Report, dict[str, bytes]]],
     suffix: str,
     progress: Callable[[int, str], None] | None = None,
+    in_flight: int = WRITERS,
 ) -> int:
     """Write one report per member into a zip (written to a temporary name, then renamed).
 
     The next member's report and charts are prepared in a worker thread (chromium draws while
     this thread writes the current file), so the browser is rarely idle. `write` may return a
-    Future (a writer process): one file is then in flight while the next member is prepared.
+    Future (a writer process): up to `in_flight` files are then being written while the next
+    member is prepared; the zip takes them in the members' order.
     """
     tmp = out.with_name(out.name + ".part")
     size = 0
@@ -179,7 +188,7 @@ def write_batch(
                 if k < len(members):
                     upcoming = pool.submit(prepare, members[k])
                 pending.append((f"{report.filename_stem}.{suffix}", write(report, images)))
-                while len(pending) > 1:
+                while len(pending) > max(1, in_flight):
                     size += _store(zf, *pending.pop(0))
             while pending:
                 size += _store(zf, *pending.pop(0))
