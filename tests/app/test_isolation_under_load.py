@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -254,7 +255,11 @@ def test_sessions_are_isolated_under_concurrent_load(snapshot, tmp_path):
             return await asyncio.gather(*tasks, return_exceptions=True)
 
         t0 = time.monotonic()
-        outcomes = asyncio.run(asyncio.wait_for(everyone(), RUN_TIME_LIMIT))
+        # A thread of its own: an earlier test (Playwright's sync API) may own this thread's loop.
+        with ThreadPoolExecutor(1) as pool:
+            outcomes = pool.submit(
+                asyncio.run, asyncio.wait_for(everyone(), RUN_TIME_LIMIT)
+            ).result()
         wall = time.monotonic() - t0
         rss_after = load.tree_rss_bytes([server.proc.pid])
     finally:

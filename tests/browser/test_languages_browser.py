@@ -55,8 +55,11 @@ def test_chinese_link_shows_chinese_country_names(visit):
     page = visit.page
     assert page.locator("h1").first.inner_text() == translate("zh", "profile.title")
     assert page.get_by_role("heading", name=names["KEN"]).count() >= 1
-    assert page.evaluate("document.documentElement.dir") == "ltr"
-    assert page.evaluate("document.documentElement.lang") == "zh"
+    # The page's script sets lang and dir; it may run just after the headings are drawn.
+    page.wait_for_function(
+        "() => document.documentElement.lang === 'zh' && document.documentElement.dir === 'ltr'",
+        timeout=30_000,
+    )
     shot(visit, "profile-zh")
     assert page.locator("[data-testid=stException]").count() == 0
     assert not visit.external(), visit.external()

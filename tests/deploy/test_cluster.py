@@ -22,6 +22,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -137,7 +138,11 @@ def test_sessions_stick_to_one_backend_and_spread_over_both(cluster: Cluster) ->
             )
         return results
 
-    results = asyncio.run(asyncio.wait_for(sessions(), SESSION_TIMEOUT * 3))
+    # A thread of its own: an earlier test (Playwright's sync API) may own this thread's loop.
+    with ThreadPoolExecutor(1) as pool:
+        results = pool.submit(
+            asyncio.run, asyncio.wait_for(sessions(), SESSION_TIMEOUT * 3)
+        ).result()
     for r in results:
         assert r.ok, r.error
         assert r.ws_upstream in cluster.backends, r

@@ -21,6 +21,14 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(autouse=True)
+def _no_warm_browser():
+    """Each test starts without a browser held warm by an earlier test (dashboard reports)."""
+    export.release_warm()
+    yield
+    export.release_warm()
+
+
 def _pixels(png: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=float)
 
