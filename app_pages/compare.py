@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import downloads, state
-from dashboard.i18n import labelled, t
+from dashboard.i18n import labelled, option_label, t
 from dashboard.layout import footer, header
 from readiness.figures import charts, views
 
@@ -40,7 +40,7 @@ col_view, col_measure, col_year = st.columns([2, 3, 2])
 view = col_view.radio(
     t("compare.view"),
     options=["bars", "radar", "heatmap", "time"],
-    format_func=lambda v: t(f"compare.view_{v}"),
+    format_func=option_label("compare.view_"),
     key="compare_view",
 )
 code = col_measure.selectbox(
@@ -82,10 +82,11 @@ if view == "bars":
     )
     title = t("compare.download_bars", measure=code, year=year)
 elif view in ("radar", "heatmap"):
+    every_pillar = t("compare.axes_pillars")
     axes = st.radio(
         t("compare.axes"),
         options=["", *fw.pillars],
-        format_func=lambda p: fw.by_code[p].name if p else t("compare.axes_pillars"),
+        format_func=lambda p: fw.by_code[p].name if p else every_pillar,
         horizontal=True,
         key="compare_axes",
     )

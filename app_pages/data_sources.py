@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import downloads, state
-from dashboard.i18n import labelled, t
+from dashboard.i18n import labelled, option_label, t
 from dashboard.layout import footer, header
 from readiness.figures import views
 
@@ -39,7 +39,7 @@ group = col_group.selectbox(
 scope = col_scope.radio(
     t("data.scope"),
     options=["index", "all"],
-    format_func=lambda s: t(f"data.scope_{s}"),
+    format_func=option_label("data.scope_"),
     key="data_scope",
     horizontal=True,
 )

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import downloads, state
-from dashboard.i18n import t
+from dashboard.i18n import option_label, t
 from dashboard.layout import footer, header
 from dashboard.reports import report_download
 from readiness.figures import views
@@ -48,14 +48,14 @@ st.subheader(t("gaps.benchmarks"))
 level = st.radio(
     t("gaps.level"),
     options=["index", "pillar", "indicator"],
-    format_func=lambda lv: t(f"gaps.level_{lv}"),
+    format_func=option_label("gaps.level_"),
     horizontal=True,
     key="gaps_level",
 )
 compare_with = st.radio(
     t("gaps.against"),
     options=["gap_to_world", "gap_to_high_income"],
-    format_func=lambda c: t(f"gaps.{c}"),
+    format_func=option_label("gaps."),
     horizontal=True,
     key="gaps_against",
 )

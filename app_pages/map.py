@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import downloads, state
-from dashboard.i18n import t
+from dashboard.i18n import option_label, t
 from dashboard.layout import footer, header
 from readiness.figures import views
 
@@ -25,16 +25,17 @@ code = col_measure.selectbox(
 year = col_year.select_slider(t("map.year"), options=state.years(), **state.bind("year", "map"))
 col_group, col_mode = st.columns([3, 2])
 group_options = ["", *[g for g in groups if g != "WORLD"]]
+everyone = t("map.no_group")
 group = col_group.selectbox(
     t("map.group"),
     options=group_options,
-    format_func=lambda g: group_names[g] if g else t("map.no_group"),
+    format_func=lambda g: group_names[g] if g else everyone,
     **state.bind("group", "map", group_options),
 )
 mode = col_mode.radio(
     t("map.group_mode"),
     options=["highlight", "filter"],
-    format_func=lambda m: t(f"map.mode_{m}"),
+    format_func=option_label("map.mode_"),
     horizontal=True,
     key="map_group_mode",
     disabled=not group,

@@ -6,6 +6,8 @@ come from the country master.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -20,30 +22,30 @@ from readiness.i18n import (
     translate,
 )
 
-__all__ = ["available_languages", "country_names", "has", "labelled", "language", "messages", "t"]
-
-
-_LAST_SEEN = [DEFAULT_LANGUAGE]
+__all__ = [
+    "available_languages", "country_names", "has", "labelled", "language", "messages",
+    "option_label", "t",
+]  # fmt: skip
 
 
 def language() -> str:
-    """The session's language (English until a user picks another or a link names one).
-
-    Outside a script run there is no session: AppTest formats a widget's options again in its
-    own thread, so the language of the latest run stands in (a served app never gets there).
-    """
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    if get_script_run_ctx(suppress_warning=True) is None:
-        return _LAST_SEEN[0]
-    lang = normal_language(st.session_state.get("lang", DEFAULT_LANGUAGE))
-    _LAST_SEEN[0] = lang
-    return lang
+    """The session's language (English until a user picks another or a link names one)."""
+    return normal_language(st.session_state.get("lang", DEFAULT_LANGUAGE))
 
 
 def t(key: str, /, **values: object) -> str:
     """The text for `key` in the session's language, English as fallback, filled with values."""
     return translate(language(), key, **values)
+
+
+def option_label(prefix: str) -> Callable[[object], str]:
+    """A widget's `format_func`: option `x` as the text of `prefix + x`, in this run's language.
+
+    The language is bound now, in the script run: a widget may format its options again later,
+    outside the run (AppTest does, in its own thread), and must not ask another session.
+    """
+    lang = language()
+    return lambda option: translate(lang, f"{prefix}{option}")
 
 
 def country_names(countries: pd.DataFrame, lang: str | None = None) -> pd.Series:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import streamlit as st
 
 from dashboard import urlstate
-from dashboard.i18n import available_languages, language, t
+from dashboard.i18n import available_languages, language, option_label, t
 from dashboard.state import active_snapshot
 from readiness.i18n import direction
 from readiness.uploads.safe import markdown_text
@@ -48,7 +48,7 @@ def language_picker() -> None:
     st.session_state[PICKER] = language()
     st.sidebar.selectbox(
         t("layout.language"), options=list(available_languages()), key=PICKER,
-        format_func=lambda code: t(f"layout.language_{code}"), on_change=_picked,
+        format_func=option_label("layout.language_"), on_change=_picked,
     )  # fmt: skip
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import state
-from dashboard.i18n import t
+from dashboard.i18n import option_label, t
 from readiness.errors import ReadinessError
 from readiness.index.framework import Framework
 from readiness.index.method import (
@@ -149,7 +149,7 @@ def draw(framework: Framework) -> None:
     st.radio(
         t("method.weighting"),
         options=list(WEIGHTINGS),
-        format_func=lambda k: t(f"method.weighting_{k}"),
+        format_func=option_label("method.weighting_"),
         key=f"{PREFIX}weighting",
         horizontal=True,
         **kw,
@@ -162,14 +162,14 @@ def draw(framework: Framework) -> None:
         st.selectbox(
             t(f"method.{choice}"),
             options=list(options),
-            format_func=lambda k, choice=choice: t(f"method.{choice}_{k}"),
+            format_func=option_label(f"method.{choice}_"),
             key=f"{PREFIX}{choice}",
             **kw,
         )
     st.selectbox(
         t("method.imputation_group"),
         options=list(IMPUTATION_GROUPS),
-        format_func=lambda k: t(f"method.imputation_group_{k}"),
+        format_func=option_label("method.imputation_group_"),
         key=f"{PREFIX}imputation_group",
         disabled=st.session_state.get(f"{PREFIX}imputation") == "none",
         **kw,
@@ -194,7 +194,9 @@ def draw(framework: Framework) -> None:
     st.selectbox(
         t("method.window"),
         options=WINDOWS,
-        format_func=lambda w: t("method.window_own") if w == 0 else t("method.window_years", n=w),
+        format_func={
+            w: t("method.window_own") if w == 0 else t("method.window_years", n=w) for w in WINDOWS
+        }.__getitem__,
         key=f"{PREFIX}window",
         **kw,
     )

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import streamlit as st
 
-from dashboard.i18n import language, t
+from dashboard.i18n import language, option_label, t
 from readiness.errors import ReadinessError
 from readiness.index.method import Method
 
@@ -84,7 +84,7 @@ def report_download(
     fmt = left.selectbox(
         t("reports.format"),
         options=list(FORMATS),
-        format_func=lambda f: t(f"reports.format_{f}"),
+        format_func=option_label("reports.format_"),
         key=f"{key}_format",
     )
     request = _request_key(kind, code, int(year), method, f"{fmt}-{language()}", token)

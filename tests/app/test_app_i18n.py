@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py")),
            *sorted((ROOT / "dashboard").glob("*.py"))]  # fmt: skip
 LITERAL = re.compile(r"""\bt\(\s*["']([a-z_][\w.]*)["']""")
-TEMPLATE = re.compile(r"""\bt\(\s*f["']([a-z_][\w.]*)\{""")
+TEMPLATE = re.compile(r"""\b(?:t\(\s*f|option_label\(\s*f?)["']([a-z_][\w.]*?)[{"']""")
 
 
 def test_every_literal_key_exists():
