@@ -17,7 +17,7 @@ snap = state.active_snapshot()
 names = state.names()
 groups = state.groups()
 group_names = state.group_labels()
-measures = views.measures(state.catalogue()).set_index("code")
+measures = state.measures()
 economies = state.all_economies()
 
 if "peers" not in st.session_state:
@@ -26,7 +26,7 @@ col_who, col_groups = st.columns([3, 2])
 picked = col_who.multiselect(
     t("compare.economies"),
     options=economies,
-    format_func=lambda c: names[c],
+    format_func=state.name_map().__getitem__,
     max_selections=12,
     **state.bind("peers", "compare"),
 )

@@ -6,7 +6,6 @@ from dashboard import downloads, state
 from dashboard.i18n import option_label, t
 from dashboard.layout import footer, header
 from dashboard.reports import report_download
-from readiness.figures import views
 
 header(t("gaps.title"), t("gaps.intro"), url_keys=("groups", "indicator", "year", "method"))
 
@@ -15,7 +14,7 @@ group_names = state.group_labels()
 inputs = state.gap_inputs()
 state.gap_table()  # a cold server builds it here, behind the spinner
 targets = list(inputs.targets.indicators)
-measures = views.measures(state.catalogue()).set_index("code")
+measures = state.measures()
 codes = [c for c in inputs.codes if c in measures.index]
 DEFAULT_GROUPS = ["LDC", "LLDC", "SIDS", "TRANSITION", "LIC", "LMC"]
 

@@ -5,15 +5,14 @@ import streamlit as st
 from dashboard import downloads, state
 from dashboard.i18n import option_label, t
 from dashboard.layout import footer, header
-from readiness.figures import views
 
 header(t("map.title"), t("map.intro"), url_keys=("indicator", "year", "group"))
 
 snap = state.active_snapshot()
-measures = views.measures(state.catalogue()).set_index("code")
+measures = state.measures()
 groups = state.groups()
 group_names = state.group_labels()
-names = state.names()
+names = state.name_map()
 
 col_measure, col_year = st.columns([3, 2])
 code = col_measure.selectbox(

@@ -18,7 +18,7 @@ col_economy, col_year = st.columns([3, 2])
 iso3 = col_economy.selectbox(
     t("profile.economy"),
     options=economies,
-    format_func=lambda c: names[c],
+    format_func=state.name_map().__getitem__,
     **state.bind("economy", "profile", economies),
 )
 year = col_year.select_slider(

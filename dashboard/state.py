@@ -225,6 +225,28 @@ def names() -> pd.Series:
     return _names(data_token(), language(), active_snapshot())
 
 
+@token_cache(8)
+def _name_map(token: str, lang: str, _snap: Snapshot) -> dict[str, str]:
+    return dict(_names(token, lang, _snap).items())
+
+
+def name_map() -> dict[str, str]:
+    """names() as a plain dict, for a picker's format_func (a Series lookup costs ~50x more)."""
+    return _name_map(data_token(), language(), active_snapshot())
+
+
+@token_cache(8)
+def _measures(token: str, lang: str, _snap: Snapshot) -> pd.DataFrame:
+    from readiness.figures import views
+
+    return views.measures(_catalogue(token, lang, _snap)).set_index("code")
+
+
+def measures() -> pd.DataFrame:
+    """What a map or chart can show (views.measures) indexed by code; shared, read-only."""
+    return _measures(data_token(), language(), active_snapshot())
+
+
 @st.cache_resource(show_spinner=False)
 def small_state_points() -> pd.DataFrame:
     """A point per small island or tiny economy, so the map can show a marker for it."""
@@ -248,11 +270,16 @@ def current_year() -> int:
     return int(year) if year in options else options[-1]
 
 
+@token_cache(8)
+def _scored_economies(token: str, lang: str, _snap: Snapshot) -> tuple[str, ...]:
+    res = _result(token, _snap.latest_year, method_key(Method()), _snap)
+    scored = set(res.index.dropna().index)
+    return tuple(c for c in _sorted_economies(token, lang, _snap) if c in scored)
+
+
 def scored_economies() -> list[str]:
     """ISO3 codes with an index score in the latest year, sorted by name."""
-    res = result(years()[-1], Method())
-    scored = set(res.index.dropna().index)
-    return [c for c in all_economies() if c in scored]
+    return list(_scored_economies(data_token(), language(), active_snapshot()))
 
 
 @token_cache(8)
