@@ -150,3 +150,24 @@ def test_sessions_stick_to_one_backend_and_spread_over_both(cluster: Cluster) ->
         assert set(r.http_upstreams) == {r.ws_upstream}, r
     assert all(r.rerun_s is not None for r in results[:4])
     assert {r.ws_upstream for r in results} == cluster.backends
+
+
+def test_streamlit_bundle_is_cached_once_and_gzipped_by_nginx(cluster: Cluster) -> None:
+    """The 4.6 MB Plotly chunk: gzipped on the way out, a cache HIT the second time, same bytes."""
+    import gzip
+
+    import streamlit
+
+    js = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    plotly_chunk = next(js.glob("PlotlyChart.*.js"))
+    url = f"{cluster.url}/static/js/{plotly_chunk.name}"
+    statuses = []
+    for _ in range(2):
+        request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=30) as r:
+            assert r.headers.get("Content-Encoding") == "gzip"
+            statuses.append(r.headers.get("X-Cache"))
+            body = r.read()
+        assert gzip.decompress(body) == plotly_chunk.read_bytes()
+        assert len(body) < plotly_chunk.stat().st_size / 2
+    assert statuses[1] == "HIT"
