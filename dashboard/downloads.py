@@ -40,8 +40,10 @@ def _slug(name: str) -> str:
 def offer(table: pd.DataFrame, name: str, key: str) -> None:
     """CSV and Excel downloads of `table` (built lazily, when the user clicks)."""
     slug = _slug(name)
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button(
+    # One horizontal container, not st.columns: 3 messages to the browser instead of 6 per table
+    # (a page with seven tables starts 21 messages lighter under fifty sessions).
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
         t("download.csv"),
         data=lambda: csv_bytes(table),
         file_name=f"{slug}.csv",
@@ -50,7 +52,7 @@ def offer(table: pd.DataFrame, name: str, key: str) -> None:
         icon=":material/download:",
         on_click="ignore",
     )
-    right.download_button(
+    row.download_button(
         t("download.excel"),
         data=lambda: excel_bytes(table, name),
         file_name=f"{slug}.xlsx",
