@@ -24,7 +24,8 @@ st.markdown(
 )
 
 st.subheader(t("data.catalogue"))
-downloads.table(labelled(state.catalogue().table()), t("data.catalogue_name"), "data_catalogue")
+catalogue_table = state.catalogue().table().rename(columns={"name": "indicator_name"})
+downloads.table(labelled(catalogue_table), t("data.catalogue_name"), "data_catalogue")
 
 st.subheader(t("data.coverage_map"))
 col_year, col_group, col_scope = st.columns([2, 3, 2])

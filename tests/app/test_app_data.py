@@ -20,6 +20,9 @@ def test_catalogue_and_sources(snapshot):
     assert catalogue["Definition"].tolist() == [
         i.description for i in snapshot.catalogue.indicators
     ]
+    # the name column names an indicator, not an economy
+    assert catalogue["Indicator"].tolist() == [i.name for i in snapshot.catalogue.indicators]
+    assert "Economy" not in catalogue.columns
     citations = [c.value for c in at.code]
     for src in snapshot.catalogue.sources:
         assert src.citation in citations
