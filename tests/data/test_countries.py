@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from readiness.data.build.countries import _check_names
 from readiness.data.snapshot import INCOME_GROUPS, ITU_REGIONS, load_snapshot
+from readiness.paths import MANUAL_DIR
 
 WB_AGGREGATES = {
     "WLD", "LDC", "SSF", "HIC", "ARB", "EAS", "ECS", "LCN", "MEA", "NAC", "SAS",
@@ -20,6 +22,7 @@ CURRENT_LDCS = {
     "TUV", "TZA", "UGA", "YEM", "ZMB",
 }  # fmt: skip
 
+LANGUAGES = ("en", "fr", "es", "ru", "zh", "ar")
 ROWS = load_snapshot().countries.to_dict("records")
 
 
@@ -28,10 +31,11 @@ def test_each_economy_row(row):
     assert len(row["iso3"]) == 3 and row["iso3"].isupper()
     assert isinstance(row["name_en"], str) and row["name_en"].strip() == row["name_en"]
     assert isinstance(row["wb_region"], str)
+    for lang in LANGUAGES:  # every economy, UN member or not, is named in all six languages
+        name = row[f"name_{lang}"]
+        assert isinstance(name, str) and name and name.strip() == name, lang
     if row["un_member"]:
         assert row["itu_region"] in ITU_REGIONS
-        for lang in ("fr", "es", "ru", "zh", "ar"):
-            assert isinstance(row[f"name_{lang}"], str) and row[f"name_{lang}"], lang
         assert row["population"] > 0
         assert isinstance(row["m49"], str) and len(row["m49"]) == 3
     if not pd.isna(row["income_group"]):
@@ -98,3 +102,23 @@ def test_income_history_follows_the_year(snapshot):
     assert set(h["income_group"]) == set(INCOME_GROUPS)
     india = h[h["iso3"] == "IND"].set_index("year")["income_group"]
     assert india[2000] == "Low income" and india[2010] == "Lower middle income"
+
+
+def test_names_unterm_lacks_come_from_cldr_and_the_manual_file(snapshot):
+    c = snapshot.countries.set_index("iso3")
+    kosovo = c.loc["XKX", ["name_zh", "name_ru", "name_ar"]].tolist()
+    assert kosovo == ["科索沃", "Косово", "كوسوفو"]  # CLDR (Babel), region XK
+    # data/manual/country_names.csv, after UNSD M49 region 830
+    assert c.loc["CHI", "name_zh"] == "海峡群岛"
+    assert c.loc["CHI", "name_fr"] == "Îles Anglo-Normandes"
+    manual = pd.read_csv(MANUAL_DIR / "country_names.csv", dtype=str)
+    assert manual["source"].str.len().gt(0).all()
+    assert not manual.duplicated(["iso3", "lang"]).any()
+    assert set(manual["lang"]) <= set(LANGUAGES) and set(manual["iso3"]) <= set(c.index)
+
+
+def test_the_build_refuses_an_economy_without_a_name():
+    names = {f"name_{lang}": ["Kosovo"] for lang in LANGUAGES} | {"iso3": ["XKX"]}
+    _check_names(pd.DataFrame(names))
+    with pytest.raises(ValueError, match=r"XKX \(zh\).*country_names\.csv"):
+        _check_names(pd.DataFrame(names | {"name_zh": [None]}))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from babel import Locale
 
 from readiness.data.build.sources import read_idi_table
 from readiness.paths import MANUAL_DIR
@@ -35,6 +36,10 @@ _LANG_COLUMNS = {
 
 # UNTERM short names end with the article in brackets: "Republic of Korea (the)", "Bhoutan (le)".
 _ARTICLE = r"\s*\((the|le|la|l'|l’|les|el|los|las)\)$"
+# Economies UNTERM does not name are named from CLDR (through Babel, pinned in requirements.txt)
+# by their ISO alpha-2 code, or by CLDR's code where ISO has none: XK for Kosovo, as the World
+# Bank uses. CLDR has no region for the Channel Islands: data/manual/country_names.csv names it.
+_CLDR_REGION = {"XKX": "XK"}
 
 COLUMNS = [
     "iso3", "m49", "name_en", "name_fr", "name_es", "name_ru", "name_zh", "name_ar", "name_wb",
@@ -97,7 +102,10 @@ def build_countries(raw: Path, un_members: set[str], population: pd.DataFrame) -
         names = codes[unterm].str.replace(_ARTICLE, "", regex=True).reindex(universe)
         if lang == "en":  # the World Bank's English names beat ISO's for the few UNTERM lacks
             names = names.fillna(out["name_wb"])
-        out[f"name_{lang}"] = names.fillna(codes[official].reindex(universe)).str.strip()
+        names = names.fillna(codes[official].reindex(universe))
+        names = names.fillna(_cldr_names(lang, codes["ISO3166-1-Alpha-2"].reindex(universe)))
+        out[f"name_{lang}"] = names.fillna(_manual_names(lang).reindex(universe)).str.strip()
+    _check_names(out)
     out["un_member"] = out["iso3"].isin(un_members)
     out["m49_region"] = codes["Region Name"].reindex(universe)
     out["m49_subregion"] = codes["Sub-region Name"].reindex(universe)
@@ -119,6 +127,30 @@ def build_countries(raw: Path, un_members: set[str], population: pd.DataFrame) -
     out["population"] = latest["value"].reindex(universe)
     out["population_year"] = latest["year"].reindex(universe).astype("Int64")
     return out[COLUMNS].reset_index(drop=True)
+
+
+def _cldr_names(lang: str, alpha2: pd.Series) -> pd.Series:
+    """CLDR's name of each economy's region in the language; missing where CLDR has none."""
+    territories = Locale.parse(lang).territories
+    regions = alpha2.fillna(pd.Series(_CLDR_REGION)).reindex(alpha2.index)
+    return regions.map(lambda code: territories.get(code) if isinstance(code, str) else None)
+
+
+def _manual_names(lang: str) -> pd.Series:
+    names = pd.read_csv(MANUAL_DIR / "country_names.csv", dtype=str)
+    return names[names["lang"] == lang].set_index("iso3")["name"]
+
+
+def _check_names(out: pd.DataFrame) -> None:
+    missing = [
+        f"{iso3} ({lang})"
+        for lang in _LANG_COLUMNS
+        for iso3 in out.loc[out[f"name_{lang}"].fillna("").eq(""), "iso3"]
+    ]
+    if missing:
+        raise ValueError(
+            f"no name for {', '.join(missing)}: add a row to data/manual/country_names.csv"
+        )
 
 
 def _itu_regions(raw: Path) -> pd.Series:
