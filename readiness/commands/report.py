@@ -89,8 +89,10 @@ def _report(args: argparse.Namespace) -> int:
         raise ReadinessError(
             f"no data for {args.year}; choose a year from {snapshot.first_index_year} to {last}"
         )
-    # The browser starts in kaleido's thread while the index and its intervals are computed.
-    with image_server(BATCH_TABS if args.batch else TABS):
+    # The browser starts in kaleido's thread, and a batch's writers import the writer and parse
+    # its fonts, while the index and its intervals are computed.
+    writers = writer_process(warm=args.format) if args.batch else contextlib.nullcontext()
+    with writers as writer, image_server(BATCH_TABS if args.batch else TABS):
         ctx = scoring_context(snapshot, args.year, method)
         if not args.batch:
             report = build_report(snapshot, subject, context=ctx, lang=args.lang)
@@ -110,14 +112,12 @@ def _report(args: argparse.Namespace) -> int:
             report = build_report(snapshot, Subject.economy(iso3), context=ctx, lang=args.lang)
             return report, figure_images(report)
 
-        with writer_process() as writer:
+        def write(report: Report, images: dict[str, bytes]) -> bytes | Future[bytes]:
+            if writer is None:
+                return write_report(report, args.format, images)
+            return writer.submit(write_file, report, args.format, images)
 
-            def write(report: Report, images: dict[str, bytes]) -> bytes | Future[bytes]:
-                if writer is None:
-                    return write_report(report, args.format, images)
-                return writer.submit(write_file, report, args.format, images)
-
-            total = write_batch(out, members, write, prepare, args.format, progress)
+        total = write_batch(out, members, write, prepare, args.format, progress)
     print(
         f"wrote {out} ({len(members)} reports, {total:,} bytes, "
         f"{time.perf_counter() - started:.1f} s)"
@@ -132,18 +132,33 @@ def write_file(report: Report, fmt: str, images: dict[str, bytes]) -> bytes:
     return write_report(report, fmt, images)
 
 
+def warm_writer(fmt: str) -> None:
+    """Import a format's writer (and parse its fonts) in a writer process before its first file."""
+    if fmt == "pdf":
+        from readiness.reports.writers.pdf import warm_fonts
+
+        warm_fonts()
+    else:
+        import importlib
+
+        importlib.import_module(f"readiness.reports.writers.{fmt}")
+
+
 # Writer processes of a batch. Laying out a PDF (fpdf2's line breaking) costs more than building
 # a report and drawing its charts, so two writers keep both cores busy.
 WRITERS = 2
 
 
 @contextlib.contextmanager
-def writer_process(workers: int = WRITERS) -> Iterator[ProcessPoolExecutor | None]:
+def writer_process(
+    workers: int = WRITERS, warm: str | None = None
+) -> Iterator[ProcessPoolExecutor | None]:
     """Processes that write a batch's files beside the builder (None where none can start).
 
     Building a report, drawing its charts and writing its file are all Python and share one
     interpreter lock; writing in processes of their own (spawned: the parent runs threads) lets
-    the files of earlier members be laid out while the next member is built and drawn.
+    the files of earlier members be laid out while the next member is built and drawn. With
+    `warm` (a format), each process starts at once and prepares that format's writer.
     """
     try:
         pool = ProcessPoolExecutor(
@@ -153,6 +168,9 @@ def writer_process(workers: int = WRITERS) -> Iterator[ProcessPoolExecutor | Non
         yield None
         return
     with pool:
+        if warm is not None:
+            for _ in range(workers):  # each submit starts a process while none is idle
+                pool.submit(warm_writer, warm)
         yield pool
 
 

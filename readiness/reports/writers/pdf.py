@@ -20,6 +20,7 @@ from fpdf.enums import WrapMode, XPos, YPos
 from readiness.i18n import direction, translate
 from readiness.reports.model import Report, Table
 from readiness.reports.writers import image_key
+from readiness.reports.writers.pdf_speed import add_font, install_line_widths
 from readiness.uploads.safe import pdf_text
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -94,15 +95,15 @@ def _fonts(pdf: FPDF, lang: str, chars: set[int] | None = None) -> str | None:
     """
     if not (FONT_REGULAR.exists() and FONT_BOLD.exists()):
         return None
-    pdf.add_font(FAMILY, "", str(FONT_REGULAR))
-    pdf.add_font(FAMILY, "B", str(FONT_BOLD))
+    add_font(pdf, FAMILY, "", FONT_REGULAR)
+    add_font(pdf, FAMILY, "B", FONT_BOLD)
     families = [FAMILY]
     latin = chars is not None and lang != "ar" and chars <= (_dejavu_cmap() | {9, 10, 13})
     if latin:
         return FAMILY
     for family, (regular, bold, number) in _fallbacks().items():
-        pdf.add_font(family, "", str(regular), collection_font_number=number)
-        pdf.add_font(family, "B", str(bold), collection_font_number=number)
+        add_font(pdf, family, "", regular, number)
+        add_font(pdf, family, "B", bold, number)
         families.append(family)
     main = ARABIC if lang == "ar" and ARABIC in families else FAMILY
     pdf.set_fallback_fonts([f for f in families if f != main], exact_match=False)
@@ -116,6 +117,14 @@ def _fonts(pdf: FPDF, lang: str, chars: set[int] | None = None) -> str | None:
         return main
     pdf.set_text_shaping(True)
     return main
+
+
+def warm_fonts() -> None:
+    """Parse the fonts and character tables every PDF needs (a batch's writers, at start)."""
+    if FONT_REGULAR.exists() and FONT_BOLD.exists():
+        add_font(FPDF(), FAMILY, "", FONT_REGULAR)
+        add_font(FPDF(), FAMILY, "B", FONT_BOLD)
+    _cmap()
 
 
 class _PDF(FPDF):
@@ -142,6 +151,7 @@ class _PDF(FPDF):
 
 def write_pdf(report: Report, images: Mapping[str, bytes]) -> bytes:
     """The report as PDF bytes (A4 portrait)."""
+    install_line_widths()
     pdf = _PDF(orientation="portrait", unit="mm", format="A4")
     pdf.family = _fonts(pdf, report.lang, report_chars(report)) or pdf.family
     pdf.lang = report.lang

@@ -1,0 +1,51 @@
+"""The PDF writer's fpdf2 speed-ups (cached fonts, linear line widths) change no byte of a file."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from fpdf.line_break import CurrentLine
+
+from readiness.reports import build
+from readiness.reports.writers import pdf, pdf_speed
+
+FIXED = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(scope="module")
+def reports(snapshot):
+    ctx = build.scoring_context(snapshot)
+    return [
+        build.build_report(snapshot, build.Subject.economy("KEN"), context=ctx, lang=lang)
+        for lang in ("en", "ar", "zh", "ru")
+    ] + [build.build_report(snapshot, build.Subject.group("LDC"), context=ctx, lang="fr")]
+
+
+def _fixed_date(monkeypatch) -> None:
+    init = pdf._PDF.__init__
+
+    def fixed(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self.set_creation_date(FIXED)
+
+    monkeypatch.setattr(pdf._PDF, "__init__", fixed)
+
+
+def test_same_bytes_as_plain_fpdf2(reports, monkeypatch) -> None:
+    if not pdf.FONT_REGULAR.exists():
+        pytest.skip("DejaVu Sans is not installed")
+    _fixed_date(monkeypatch)
+    assert pdf_speed.install_line_widths()
+    fast = [pdf.write_pdf(r, {}) for r in reports]
+    fast_again = [pdf.write_pdf(r, {}) for r in reports]  # templates reused, not worn out
+
+    def plain_add_font(doc, family, style, path, number=0):
+        doc.add_font(family, style, str(path), collection_font_number=number)
+
+    monkeypatch.setattr(pdf, "add_font", plain_add_font)
+    monkeypatch.setattr(CurrentLine, "width", pdf_speed._FPDF_WIDTH)
+    plain = [pdf.write_pdf(r, {}) for r in reports]
+    for r, a, b, c in zip(reports, fast, fast_again, plain, strict=True):
+        assert a == c, f"{r.subject.code} {r.lang}: the patched writer changed the file"
+        assert b == c, f"{r.subject.code} {r.lang}: a second file from cached fonts differs"
