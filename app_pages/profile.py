@@ -38,8 +38,11 @@ if pd.isna(index_row["score"]):
 else:
     cols = st.columns(4)
     cols[0].metric(t("profile.index_score"), number(index_row["score"]))
+    ranked = {"rank": index_row["rank"], "of": index_row["of"]}
+    # The headline value stays short enough for a quarter of the page in every language (the
+    # sentence "第 120 位（共 194 个）" was cut at 1400 px); the full wording is its help.
     cols[1].metric(
-        t("profile.rank"), t("profile.rank_of", rank=index_row["rank"], of=index_row["of"])
+        t("profile.rank"), t("profile.rank_short", **ranked), help=t("profile.rank_help", **ranked)
     )
     cols[2].metric(
         t("profile.rank_interval"),

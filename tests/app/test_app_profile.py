@@ -8,6 +8,7 @@ from readiness.gaps.analysis import economy_gaps
 from readiness.gaps.cube import gap_inputs
 from readiness.gaps.datagaps import economy_status
 from readiness.gaps.peers import find_peers
+from readiness.i18n import translate
 from readiness.index.engine import score_snapshot
 from tests.app.test_app_map import open_app
 
@@ -24,7 +25,7 @@ def test_a_shared_link_opens_the_economy_with_the_engine_numbers():
     shown = metrics(at)
     assert at.header[0].value == "Kenya"
     assert shown["Index score"] == f"{result.index['KEN']:.1f}"
-    assert shown["Rank"] == f"{result.rank['KEN']} of {result.index.notna().sum()}"
+    assert shown["Rank"] == f"{result.rank['KEN']} / {result.index.notna().sum()}"
     assert shown["Tier"] == result.tiers["KEN"]
     for pillar in result.framework.pillars:
         name = result.framework.by_code[pillar].name
@@ -105,3 +106,16 @@ def test_the_report_download_is_offered_for_the_economy():
     at = open_app(PROFILE, economy="NPL")
     assert at.selectbox(key="profile_report_format").options
     assert at.button(key="profile_report_prepare").label == "Prepare report"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es", "ru", "zh", "ar"])
+def test_the_headline_rank_is_short_in_every_language_with_the_sentence_as_help(lang):
+    """The rank fits a quarter of the page: "120 / 194", its sentence in the metric's help."""
+    at = open_app(PROFILE, economy="KEN", lang=lang)
+    result = score_snapshot()
+    rank, of = result.rank["KEN"], result.index.notna().sum()
+    metric = next(m for m in at.metric if m.label == translate(lang, "profile.rank"))
+    assert metric.value == translate(lang, "profile.rank_short", rank=rank, of=of)
+    assert len(metric.value) <= len("120 من 194")
+    assert metric.proto.help == translate(lang, "profile.rank_help", rank=rank, of=of)
+    assert f"{rank}" in metric.proto.help and f"{of}" in metric.proto.help
