@@ -117,14 +117,50 @@ def _with_decimals(pattern: str, digits: int) -> str:
     return head + ("." + "0" * digits if digits > 0 else "") + tail
 
 
-def format_number(value: float, lang: str, digits: int = 1) -> str:
-    """A number with `digits` decimals, grouped and punctuated as the locale writes it (Babel)."""
+MISSING = "\u2014"  # an em dash: a missing value is shown as missing, never as 0
+
+
+@functools.cache
+def _decimal_format(lang: str, digits: int) -> tuple[Any, Any]:
+    """The Babel locale and its number pattern with `digits` decimals (parsed once per pair:
+    a table formats thousands of cells)."""
     from babel import Locale
-    from babel.numbers import format_decimal
+    from babel.numbers import parse_pattern
 
     locale = Locale.parse(normal_language(lang))
-    pattern = _with_decimals(locale.decimal_formats[None].pattern, digits)
-    return format_decimal(value, format=pattern, locale=locale)
+    return locale, parse_pattern(_with_decimals(locale.decimal_formats[None].pattern, digits))
+
+
+def format_number(value: float, lang: str, digits: int = 1, grouping: bool = True) -> str:
+    """A number with `digits` decimals, grouped and punctuated as the locale writes it (Babel).
+
+    Without `grouping` the thousands are not separated (a year: 2023, never "2 023").
+    """
+    locale, pattern = _decimal_format(lang, digits)
+    return pattern.apply(value, locale, group_separator=grouping)
+
+
+def number_cell(value: object, lang: str, digits: int = 1, grouping: bool = True) -> str:
+    """A table cell: `format_number`, or MISSING for a missing value (None, NaN, pd.NA)."""
+    import pandas as pd
+
+    if pd.isna(value):  # type: ignore[call-overload]
+        return MISSING
+    return _cell_text(float(value), normal_language(lang), digits, grouping)  # type: ignore[arg-type]
+
+
+# The same tables are drawn on every rerun and for every session: a cell's text is kept.
+@functools.lru_cache(maxsize=2**15)
+def _cell_text(value: float, lang: str, digits: int, grouping: bool) -> str:
+    return format_number(value, lang, digits, grouping)
+
+
+def plotly_separators(lang: str) -> str:
+    """Plotly's `layout.separators` for the locale: its decimal mark, then its group mark."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    lang = normal_language(lang)
+    return get_decimal_symbol(lang) + get_group_symbol(lang)
 
 
 def format_percent(share: float, lang: str, digits: int = 0) -> str:

@@ -1,0 +1,52 @@
+"""readiness.i18n's numbers: Babel's symbols for each locale, and a missing value stays missing."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from babel.numbers import get_decimal_symbol, get_group_symbol
+
+from readiness.i18n import (
+    MISSING,
+    UN_LANGUAGES,
+    format_date,
+    format_number,
+    number_cell,
+    plotly_separators,
+)
+
+
+@pytest.mark.parametrize("lang", UN_LANGUAGES)
+def test_number_uses_the_locales_own_decimal_and_group_marks(lang):
+    decimal, group = get_decimal_symbol(lang), get_group_symbol(lang)
+    assert format_number(35.04, lang) == f"35{decimal}0"
+    assert format_number(1234567.25, lang, 2) == f"1{group}234{group}567{decimal}25"
+    assert plotly_separators(lang) == decimal + group
+
+
+def test_the_marks_differ_where_the_languages_do():
+    assert format_number(35, "fr") == format_number(35, "ru") == format_number(35, "es") == "35,0"
+    assert format_number(35, "en") == format_number(35, "zh") == "35.0"
+    assert format_number(12345.6, "ru") == "12\N{NO-BREAK SPACE}345,6"
+    assert format_number(12345.6, "fr") == "12\N{NARROW NO-BREAK SPACE}345,6"
+
+
+def test_digits_and_years():
+    assert format_number(2.0, "fr", 0) == "2"
+    assert format_number(0.125, "en", 3) == "0.125"
+    assert number_cell(2023.0, "fr", 0, grouping=False) == "2023"
+
+
+@pytest.mark.parametrize("missing", [None, math.nan, float("nan"), pd.NA])
+def test_a_missing_cell_is_shown_missing_never_zero(missing):
+    for lang in UN_LANGUAGES:
+        assert number_cell(missing, lang) == MISSING
+    assert number_cell(0.0, "fr") == "0,0"
+
+
+def test_dates_in_the_locale():
+    day = pd.Timestamp("2026-12-03").date()
+    assert "2026" in format_date(day, "fr") and "déc" in format_date(day, "fr")
+    assert "Dec" in format_date(day, "en")
