@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.i18n import t
+from dashboard.i18n import localized, t
 from readiness.figures.charts import APP_TOPOJSON_URL, plotly_config
 from readiness.uploads.safe import neutralise_formulas, to_excel_bytes
 
@@ -63,16 +63,6 @@ def offer(table: pd.DataFrame, name: str, key: str) -> None:
     )
 
 
-def number_format(frame: pd.DataFrame, digits: dict[str, int] | None = None) -> dict:
-    """Show floats with one decimal, or `digits[column]` (downloads keep full precision)."""
-    digits = digits or {}
-    return {
-        c: st.column_config.NumberColumn(format=f"%.{digits.get(c, 1)}f")
-        for c in frame.columns
-        if pd.api.types.is_float_dtype(frame[c])
-    }
-
-
 def table(
     frame: pd.DataFrame,
     name: str,
@@ -81,13 +71,7 @@ def table(
     digits: dict[str, int] | None = None,
 ) -> None:
     """A table and its downloads."""
-    st.dataframe(
-        frame,
-        hide_index=True,
-        width="stretch",
-        column_config=number_format(frame, digits),
-        height=height,
-    )
+    st.dataframe(localized(frame, digits), hide_index=True, width="stretch", height=height)
     offer(frame, name, key)
 
 
@@ -144,10 +128,7 @@ def figure(
     with table_tab:
         if not lazy_table or table_tab.open:
             st.dataframe(
-                frame,
-                hide_index=True,
-                width="stretch",
-                column_config=column_config or number_format(frame),
+                localized(frame), hide_index=True, width="stretch", column_config=column_config
             )
     offer(frame, name, key)
     return event

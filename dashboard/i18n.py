@@ -6,25 +6,29 @@ come from the country master.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from readiness.i18n import (
     DEFAULT_LANGUAGE,
+    MISSING,
     available_languages,
     format_number,
     format_percent,
     has,
     messages,
     normal_language,
+    number_cell,
     translate,
 )
 
 __all__ = [
-    "available_languages", "country_names", "has", "labelled", "language", "messages",
-    "option_label", "t",
+    "available_languages", "country_names", "has", "labelled", "language", "localized",
+    "messages", "option_label", "t",
 ]  # fmt: skip
 
 
@@ -82,3 +86,31 @@ def number(value: float, digits: int = 1) -> str:
 def percent(share: float, digits: int = 0) -> str:
     """A share (0.42) as the session's locale writes a percentage ("42 %" in French)."""
     return format_percent(share, language(), digits)
+
+
+# Columns that hold years (by code or by their label): written whole and never grouped.
+YEAR_COLUMNS = (
+    "year", "data_year", "reference_year", "median_year", "median_data_year", "reach_year",
+    "trend_from", "trend_to",
+)  # fmt: skip
+
+
+def localized(frame: pd.DataFrame, digits: dict[str, int] | None = None) -> Styler:
+    """The table for display: decimal columns written as the session's locale writes numbers.
+
+    Babel writes them (one decimal, or `digits[column]`; years whole and ungrouped); the cells
+    stay numbers underneath, so a column still sorts by value, and downloads take `frame`
+    itself ("." decimals). A missing value shows as MISSING, never as 0. Integer columns
+    (years, counts) are left as they are.
+    """
+    lang, digits = language(), digits or {}
+    years = {*YEAR_COLUMNS, *(t(f"col.{c}") for c in YEAR_COLUMNS if has(f"col.{c}"))}
+    decimal = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    formats = {
+        c: functools.partial(number_cell, lang=lang, digits=0, grouping=False)
+        if c in years
+        else functools.partial(number_cell, lang=lang, digits=digits.get(c, 1))
+        for c in decimal
+    }
+    others = [c for c in frame.columns if c not in formats]
+    return frame.style.format(formats, subset=decimal).format(na_rep=MISSING, subset=others)

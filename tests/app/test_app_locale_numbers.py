@@ -1,0 +1,64 @@
+"""AppTest: a table's numbers are written as the page's language writes them (Babel), while the
+cells stay numbers (so columns sort by value) and a missing value shows as missing."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from babel.numbers import get_decimal_symbol
+from streamlit import dataframe_util
+
+from readiness.i18n import MISSING
+from tests.app.test_app_map import open_app
+
+
+def shown(table) -> pd.DataFrame:
+    """The text a table's cells show (the Styler's display values Streamlit sends)."""
+    display = table.proto.arrow_data.styler.display_values
+    assert display, "the table is sent with its display values"
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(display)
+
+
+def first_decimal_table(at):
+    for table in at.dataframe:
+        values = table.value
+        decimal = [c for c in values.columns if pd.api.types.is_float_dtype(values[c])]
+        if decimal:
+            return table, values, decimal
+    raise AssertionError("no table with decimal numbers")
+
+
+@pytest.mark.parametrize("page", ["app_pages/gaps.py", "app_pages/data_sources.py"])
+def test_decimals_follow_the_page_language(page):
+    en_table, en_values, en_cols = first_decimal_table(open_app(page))
+    fr_table, fr_values, fr_cols = first_decimal_table(open_app(page, lang="fr"))
+    en_shown, fr_shown = shown(en_table), shown(fr_table)
+    column, fr_column = en_cols[0], fr_cols[0]  # the same column, its label translated
+    row = int(en_values[column].notna().to_numpy().argmax())
+    value = en_values[column].iloc[row]
+    assert fr_values[fr_column].iloc[row] == value  # the cells are still the same numbers
+    assert en_shown[column].iloc[row] == f"{value:.1f}"
+    assert fr_shown[fr_column].iloc[row] == f"{value:.1f}".replace(".", get_decimal_symbol("fr"))
+    assert "," in fr_shown[fr_column].iloc[row]
+
+
+def test_missing_numbers_show_as_missing_and_years_stay_whole():
+    at = open_app("app_pages/data_sources.py", lang="ru")
+    coverage = next(t for t in at.dataframe if "median_year" in t.value.columns)
+    values, text = coverage.value, shown(coverage)
+    assert pd.api.types.is_float_dtype(values["median_year"])  # numeric: sorts by value
+    known = values["median_year"].notna()
+    assert (text.loc[known, "median_year"] == values.loc[known, "median_year"].map(
+        lambda y: str(round(y)))).all()  # fmt: skip
+    for column in values.columns:
+        if pd.api.types.is_float_dtype(values[column]):
+            assert (text.loc[values[column].isna(), column] == MISSING).all()
+
+
+@pytest.mark.parametrize("lang", ["ru", "ar", "zh"])
+def test_other_languages_use_babels_decimal_mark(lang):
+    table, values, columns = first_decimal_table(open_app("app_pages/gaps.py", lang=lang))
+    column = columns[0]
+    row = int(values[column].notna().to_numpy().argmax())
+    expected = f"{values[column].iloc[row]:.1f}".replace(".", get_decimal_symbol(lang))
+    assert shown(table)[column].iloc[row] == expected
