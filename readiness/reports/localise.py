@@ -17,7 +17,7 @@ from dataclasses import replace
 import pandas as pd
 
 from readiness.figures.maps import MAP_LABELS
-from readiness.i18n import DEFAULT_LANGUAGE, messages, normal_language, translate
+from readiness.i18n import DEFAULT_LANGUAGE, direction, messages, normal_language, translate
 from readiness.reports.context import Context, short_label
 from readiness.reports.model import FigureSpec, KeyFigure, Report, Section, Table
 
@@ -40,6 +40,12 @@ AXIS_TITLES = {
 }
 # Figure columns read as codes (colours by band or tier), never translated.
 CODE_COLUMNS = frozenset({"iso3", "band", "tier", "code"})
+# A number and its Latin unit in right-to-left text ("(5 GB)", "256 kbit/s"): the bidi algorithm
+# parts the number from the unit and prints "(GB 5)". A left-to-right mark before the number
+# joins them into one left-to-right run. LRM rather than the isolates U+2066-2069: every font of
+# the PDF writer has a zero-width glyph for it, and Word and PowerPoint honour it.
+LRM = "\u200e"
+_NUMBER_UNIT = re.compile(r"(?<![\w.,/\u200e-])\d[\d.,]*\s+[A-Za-z]")
 
 
 def phrase_key(english: str) -> str:
@@ -144,11 +150,59 @@ class _Translator:
         return out.rename(columns=self)
 
 
+def mark_ltr_runs(text: str) -> str:
+    """Right-to-left text with an LRM before each number that a Latin unit follows ("5 GB")."""
+
+    def mark(found: re.Match[str]) -> str:
+        before = text[: found.start()].rstrip()
+        latin = before[-1:].isascii() and before[-1:].isalnum()  # "CC BY 4.0" is one run already
+        return found[0] if latin else LRM + found[0]
+
+    return _NUMBER_UNIT.sub(mark, text)
+
+
 def localise(report: Report, ctx: Context, lang: str) -> Report:
     """The report with its headings, labels and names in `lang` (itself when English)."""
     lang = normal_language(lang)
     if lang == DEFAULT_LANGUAGE:
         return replace(report, lang=lang)
+    out = _localised(report, ctx, lang)
+    return _ltr_runs_marked(out) if direction(lang) == "rtl" else out
+
+
+def _ltr_runs_marked(report: Report) -> Report:
+    """Every text a writer prints (not chart data, not citations) through `mark_ltr_runs`."""
+    m = mark_ltr_runs
+
+    def frame(table: pd.DataFrame) -> pd.DataFrame:
+        out = table.copy()
+        for col in out.columns:
+            if not pd.api.types.is_numeric_dtype(out[col]):
+                out[col] = out[col].map(lambda v: m(v) if isinstance(v, str) else v)
+        return out.rename(columns=lambda c: m(c) if isinstance(c, str) else c)
+
+    def section(s: Section) -> Section:
+        return replace(
+            s,
+            title=m(s.title),
+            paragraphs=tuple(map(m, s.paragraphs)),
+            bullets=tuple(map(m, s.bullets)),
+            tables=tuple(Table(m(t.title), frame(t.frame), m(t.note)) for t in s.tables),
+            figures=tuple(replace(f, title=m(f.title), caption=m(f.caption)) for f in s.figures),
+        )
+
+    return replace(
+        report,
+        title=m(report.title),
+        subtitle=m(report.subtitle),
+        key_figures=tuple(KeyFigure(m(k.label), m(k.value), m(k.note)) for k in report.key_figures),
+        sections=tuple(map(section, report.sections)),
+        notes=tuple(map(m, report.notes)),
+        highlights=tuple(map(m, report.highlights)),
+    )
+
+
+def _localised(report: Report, ctx: Context, lang: str) -> Report:
     tr = _Translator(phrasebook_of(ctx, lang), lang)
     name = report.title.removesuffix(": IoT and smart-city readiness")
     return replace(

@@ -15,6 +15,7 @@ import pytest
 
 from readiness.i18n import UN_LANGUAGES, translate
 from readiness.reports.build import Subject, build_report, scoring_context
+from readiness.reports.localise import mark_ltr_runs
 from readiness.reports.writers import write_report
 from readiness.reports.writers.pdf import FALLBACKS, FONT_REGULAR
 
@@ -177,3 +178,31 @@ def test_the_report_map_legend_is_in_the_language(reports):
     (spec,) = [f for f in reports["ar"].figures() if f.kind == "map"]
     names = [t.name for t in render(spec).data if t.name]
     assert names and all(SCRIPTS["ar"].search(n) for n in names), names
+
+
+@pytest.mark.parametrize(
+    ("text", "marked"),
+    [
+        ("الثابت (5 GB)، %", "الثابت (\u200e5 GB)، %"),
+        ("(256 kbit/s أو أكثر)", "(\u200e256 kbit/s أو أكثر)"),
+        ("CC BY-NC-SA 3.0 IGO", "CC BY-NC-SA 3.0 IGO"),  # left to right already
+        ("120 من 194؛ 5G و4G", "120 من 194؛ 5G و4G"),  # no Latin unit after a space
+    ],
+)
+def test_a_number_before_a_latin_unit_gets_a_left_to_right_mark(text, marked):
+    assert mark_ltr_runs(text) == marked
+    assert mark_ltr_runs(marked) == marked
+
+
+@needs_fonts
+def test_arabic_files_print_5_gb_in_that_order(reports):
+    """Without the mark the bidi algorithm printed "(GB 5)"; the mark shows in no file."""
+    report = reports["ar"]
+    texts = [t for s in report.sections for t in (*s.paragraphs, *s.bullets)]
+    assert any("(\u200e5 GB)" in t for t in texts)
+    assert "\u200e" not in "".join(s.paragraphs[0] for s in reports["en"].sections if s.paragraphs)
+    pdf = pdf_text(write_report(report, "pdf", {}))  # pypdf reads the glyphs as they are drawn
+    assert pdf.count("5 GB") >= 5 and "GB 5" not in pdf
+    for fmt, read in (("docx", docx_text), ("pptx", pptx_text)):
+        text = read(write_report(report, fmt, {}))
+        assert "(\u200e5 GB)" in text and "GB 5" not in text, fmt
