@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import overlay, state
-from dashboard.i18n import localized, t
+from dashboard.i18n import grid, t
 from dashboard.layout import footer, header
 from dashboard.limits import SessionLimitError
 from readiness.errors import ReadinessError
@@ -41,7 +41,7 @@ if result is not None:
     else:
         st.error(markdown_text(result.summary()))
     if result.problems:
-        st.dataframe(localized(result.table()), hide_index=True, width="stretch")
+        st.dataframe(**grid(result.table()), hide_index=True, width="stretch")
 
     view = overlay.pending_preview()
     if view is not None:
@@ -49,9 +49,9 @@ if result is not None:
         st.info(view.summary())
         left, right = st.columns(2)
         left.markdown(t("upload.changes"))
-        left.dataframe(localized(view.changes), hide_index=True, width="stretch")
+        left.dataframe(**grid(view.changes), hide_index=True, width="stretch")
         right.markdown(t("upload.rank_changes", year=view.year))
-        right.dataframe(localized(view.ranks), hide_index=True, width="stretch")
+        right.dataframe(**grid(view.ranks), hide_index=True, width="stretch")
         if st.button(t("upload.apply"), type="primary"):
             try:
                 overlay.apply_pending()

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.i18n import localized, t
+from dashboard.i18n import grid, t
 from readiness.figures.charts import APP_TOPOJSON_URL, plotly_config
 from readiness.uploads.safe import neutralise_formulas, to_excel_bytes
 
@@ -71,7 +71,7 @@ def table(
     digits: dict[str, int] | None = None,
 ) -> None:
     """A table and its downloads."""
-    st.dataframe(localized(frame, digits), hide_index=True, width="stretch", height=height)
+    st.dataframe(**grid(frame, digits), hide_index=True, width="stretch", height=height)
     offer(frame, name, key)
 
 
@@ -128,7 +128,7 @@ def figure(
     with table_tab:
         if not lazy_table or table_tab.open:
             st.dataframe(
-                localized(frame), hide_index=True, width="stretch", column_config=column_config
+                **grid(frame, column_config=column_config), hide_index=True, width="stretch"
             )
     offer(frame, name, key)
     return event

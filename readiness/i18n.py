@@ -155,6 +155,18 @@ def _cell_text(value: float, lang: str, digits: int, grouping: bool) -> str:
     return format_number(value, lang, digits, grouping)
 
 
+@functools.lru_cache(maxsize=16)
+def printf_writes_like(lang: str) -> bool:
+    """Whether the locale writes numbers as printf's "%,.1f" does: "." decimal mark, ","
+    between groups of three digits (Babel's symbols and pattern), as English does."""
+    from babel import Locale
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    lang = normal_language(lang)
+    grouping = Locale.parse(lang).decimal_formats[None].grouping
+    return (get_decimal_symbol(lang), get_group_symbol(lang), grouping) == (".", ",", (3, 3))
+
+
 def plotly_separators(lang: str) -> str:
     """Plotly's `layout.separators` for the locale: its decimal mark, then its group mark."""
     from babel.numbers import get_decimal_symbol, get_group_symbol

@@ -3,12 +3,14 @@ cells stay numbers (so columns sort by value) and a missing value shows as missi
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 from babel.numbers import get_decimal_symbol
 from streamlit import dataframe_util
 
-from readiness.i18n import MISSING
+from readiness.i18n import MISSING, format_number, printf_writes_like
 from tests.app.test_app_map import open_app
 
 
@@ -28,17 +30,29 @@ def first_decimal_table(at):
     raise AssertionError("no table with decimal numbers")
 
 
+def grid_format(table, column: str) -> str | None:
+    """The printf format the grid applies to a column itself (column_config), if any."""
+    config = json.loads(table.proto.columns or "{}").get(column, {})
+    return config.get("type_config", {}).get("format")
+
+
 @pytest.mark.parametrize("page", ["app_pages/gaps.py", "app_pages/data_sources.py"])
 def test_decimals_follow_the_page_language(page):
     en_table, en_values, en_cols = first_decimal_table(open_app(page))
     fr_table, fr_values, fr_cols = first_decimal_table(open_app(page, lang="fr"))
-    en_shown, fr_shown = shown(en_table), shown(fr_table)
+    fr_shown = shown(fr_table)
     column, fr_column = en_cols[0], fr_cols[0]  # the same column, its label translated
     row = int(en_values[column].notna().to_numpy().argmax())
     value = en_values[column].iloc[row]
     assert fr_values[fr_column].iloc[row] == value  # the cells are still the same numbers
-    assert en_shown[column].iloc[row] == f"{value:.1f}"
-    assert fr_shown[fr_column].iloc[row] == f"{value:.1f}".replace(".", get_decimal_symbol("fr"))
+    # English: the grid writes "%,.1f" itself, exactly Babel's "#,##0.0" for en; no text sent
+    assert printf_writes_like("en")
+    assert grid_format(en_table, column) == "%,.1f"
+    assert not en_table.proto.arrow_data.styler.display_values
+    assert format_number(value, "en") == f"{value:,.1f}"
+    # French: Babel's text, "," decimal
+    assert not printf_writes_like("fr")
+    assert fr_shown[fr_column].iloc[row] == format_number(value, "fr")
     assert "," in fr_shown[fr_column].iloc[row]
 
 
@@ -55,10 +69,15 @@ def test_missing_numbers_show_as_missing_and_years_stay_whole():
             assert (text.loc[values[column].isna(), column] == MISSING).all()
 
 
-@pytest.mark.parametrize("lang", ["ru", "ar", "zh"])
+@pytest.mark.parametrize("lang", ["ru", "es", "ar", "zh"])
 def test_other_languages_use_babels_decimal_mark(lang):
     table, values, columns = first_decimal_table(open_app("app_pages/gaps.py", lang=lang))
     column = columns[0]
     row = int(values[column].notna().to_numpy().argmax())
-    expected = f"{values[column].iloc[row]:.1f}".replace(".", get_decimal_symbol(lang))
-    assert shown(table)[column].iloc[row] == expected
+    value = values[column].iloc[row]
+    expected = f"{value:.1f}".replace(".", get_decimal_symbol(lang))
+    if printf_writes_like(lang):  # the grid's own "%,.1f" is what Babel writes there
+        assert grid_format(table, column) == "%,.1f"
+        assert format_number(value, lang) == f"{value:,.1f}" and expected == f"{value:.1f}"
+    else:
+        assert shown(table)[column].iloc[row] == expected
