@@ -147,6 +147,8 @@ def warm_writer(fmt: str) -> None:
 # Writer processes of a batch. Laying out a PDF (fpdf2's line breaking) costs more than building
 # a report and drawing its charts, so two writers keep both cores busy.
 WRITERS = 2
+# Members prepared at once: a report is built in Python while another's charts are drawn.
+PREPARERS = 2
 
 
 @contextlib.contextmanager
@@ -182,29 +184,30 @@ def write_batch(
     suffix: str,
     progress: Callable[[int, str], None] | None = None,
     in_flight: int = WRITERS,
+    ahead: int = PREPARERS,
 ) -> int:
     """Write one report per member into a zip (written to a temporary name, then renamed).
 
-    The next member's report and charts are prepared in a worker thread (chromium draws while
-    this thread writes the current file), so the browser is rarely idle. `write` may return a
-    Future (a writer process): up to `in_flight` files are then being written while the next
-    member is prepared; the zip takes them in the members' order.
+    The next `ahead` members' reports and charts are prepared in worker threads: one builds a
+    report (Python) while chromium draws another's charts, so neither waits on the other.
+    `write` may return a Future (a writer process): up to `in_flight` files are then being
+    written while the next members are prepared; the zip takes them in the members' order.
     """
     tmp = out.with_name(out.name + ".part")
     size = 0
     try:
         with (
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-prepare") as pool,
+            ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="report-prepare") as pool,
             zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf,
         ):
-            upcoming = pool.submit(prepare, members[0])
+            upcoming = [pool.submit(prepare, m) for m in members[:ahead]]
             pending: list[tuple[str, bytes | Future[bytes]]] = []
             for k, iso3 in enumerate(members, start=1):
                 if progress is not None:
                     progress(k, iso3)
-                report, images = upcoming.result()
-                if k < len(members):
-                    upcoming = pool.submit(prepare, members[k])
+                report, images = upcoming.pop(0).result()
+                if k - 1 + ahead < len(members):
+                    upcoming.append(pool.submit(prepare, members[k - 1 + ahead]))
                 pending.append((f"{report.filename_stem}.{suffix}", write(report, images)))
                 while len(pending) > max(1, in_flight):
                     size += _store(zf, *pending.pop(0))
