@@ -7,6 +7,7 @@ from dashboard import downloads, state
 from dashboard.i18n import labelled, number, percent, t, term, translated
 from dashboard.layout import footer, header
 from dashboard.reports import report_download
+from readiness.errors import ReadinessError
 from readiness.figures import views
 
 header(t("profile.title"), t("profile.intro"), url_keys=("economy", "year", "method"))
@@ -111,19 +112,25 @@ downloads.figure(
 
 st.subheader(t("profile.peers"))
 st.markdown(t("profile.peers_intro"))
-found = state.peers(iso3, year)
-peer_table = views.peer_table(found.table)
-peer_table["role"] = translated(peer_table["role"], "profile.role")
-downloads.table(
-    labelled(peer_table),
-    t("profile.peers_name", economy=iso3),
-    "profile_peers",
-    digits={t("col.distance"): 3},
-)
-if st.button(t("profile.compare_peers"), key="profile_compare", icon=":material/compare_arrows:"):
-    peer_codes = [iso3, *found.table.loc[found.table["role"] == "peer", "iso3"].head(5)]
-    state.set_shared("peers", peer_codes)
-    st.switch_page("app_pages/compare.py", query_params={"peers": ",".join(peer_codes)})
+try:
+    found = state.peers(iso3, year)
+except ReadinessError:  # too few of the comparison features known (e.g. the Channel Islands)
+    found = None
+    st.info(t("profile.peers_unavailable", economy=name, year=year))
+if found is not None:
+    peer_table = views.peer_table(found.table)
+    peer_table["role"] = translated(peer_table["role"], "profile.role")
+    downloads.table(
+        labelled(peer_table),
+        t("profile.peers_name", economy=iso3),
+        "profile_peers",
+        digits={t("col.distance"): 3},
+    )
+    compare = t("profile.compare_peers")
+    if st.button(compare, key="profile_compare", icon=":material/compare_arrows:"):
+        peer_codes = [iso3, *found.table.loc[found.table["role"] == "peer", "iso3"].head(5)]
+        state.set_shared("peers", peer_codes)
+        st.switch_page("app_pages/compare.py", query_params={"peers": ",".join(peer_codes)})
 
 st.subheader(t("profile.data_gaps"))
 gaps = state.view("profile_data_gaps", iso3, year)

@@ -119,3 +119,15 @@ def test_the_headline_rank_is_short_in_every_language_with_the_sentence_as_help(
     assert len(metric.value) <= len("120 من 194")
     assert metric.proto.help == translate(lang, "profile.rank_help", rank=rank, of=of)
     assert f"{rank}" in metric.proto.help and f"{of}" in metric.proto.help
+
+
+def test_an_economy_too_sparse_for_peers_says_so_instead_of_failing():
+    # the Channel Islands lack most comparison features (income, population, urbanisation)
+    from readiness.errors import ReadinessError
+
+    with pytest.raises(ReadinessError):
+        find_peers("CHI")
+    at = open_app(PROFILE, economy="CHI")
+    notes = [i.value for i in at.info]
+    assert any("comparable economies for Channel Islands" in n for n in notes), notes
+    assert not any(b.key == "profile_compare" for b in at.button)
