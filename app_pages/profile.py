@@ -37,7 +37,8 @@ st.header(name)
 if pd.isna(index_row["score"]):
     st.warning(t("profile.not_scored", coverage=percent(index_row["coverage"])))
 else:
-    cols = st.columns(4)
+    # The tier's name is the longest value ("Формирующийся", "في طور الترسيخ"): it gets the room.
+    cols = st.columns([2, 2, 2, 3])
     cols[0].metric(t("profile.index_score"), number(index_row["score"]))
     ranked = {"rank": index_row["rank"], "of": index_row["of"]}
     # The headline value stays short enough for a quarter of the page in every language (the
