@@ -8,6 +8,7 @@ on a page and in a file.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -41,13 +42,36 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
 
 @functools.cache
 def messages(language: str) -> dict[str, str]:
-    """The flattened catalogue of one language ({} when there is no file for it)."""
+    """The flattened catalogue of one language ({} when there is no file for it); in a
+    right-to-left language every text has its number-and-unit runs marked (mark_ltr_runs)."""
     import yaml
 
     path = LOCALES_DIR / f"{language}.yaml"
     if not path.exists():
         return {}
-    return _flatten(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    flat = _flatten(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    if language in RTL_LANGUAGES:
+        flat = {k: mark_ltr_runs(v) if isinstance(v, str) else v for k, v in flat.items()}
+    return flat
+
+
+# A number and its Latin unit in right-to-left text ("(5 GB)", "256 kbit/s"): the bidi algorithm
+# parts the number from the unit and prints "(GB 5)". A left-to-right mark before the number
+# joins them into one left-to-right run. LRM rather than the isolates U+2066-2069: every font of
+# the PDF writer has a zero-width glyph for it, and Word and PowerPoint honour it.
+LRM = "\u200e"
+_NUMBER_UNIT = re.compile(r"(?<![\w.,/\u200e-])\d[\d.,]*\s+[A-Za-z]")
+
+
+def mark_ltr_runs(text: str) -> str:
+    """Right-to-left text with an LRM before each number that a Latin unit follows ("5 GB")."""
+
+    def mark(found: re.Match[str]) -> str:
+        before = text[: found.start()].rstrip()
+        latin = before[-1:].isascii() and before[-1:].isalnum()  # "CC BY 4.0" is one run already
+        return found[0] if latin else LRM + found[0]
+
+    return _NUMBER_UNIT.sub(mark, text)
 
 
 def available_languages() -> tuple[str, ...]:

@@ -17,7 +17,14 @@ from dataclasses import replace
 import pandas as pd
 
 from readiness.figures.maps import MAP_LABELS
-from readiness.i18n import DEFAULT_LANGUAGE, direction, messages, normal_language, translate
+from readiness.i18n import (
+    DEFAULT_LANGUAGE,
+    direction,
+    mark_ltr_runs,
+    messages,
+    normal_language,
+    translate,
+)
 from readiness.reports.context import Context, short_label
 from readiness.reports.model import FigureSpec, KeyFigure, Report, Section, Table
 
@@ -40,12 +47,6 @@ AXIS_TITLES = {
 }
 # Figure columns read as codes (colours by band or tier), never translated.
 CODE_COLUMNS = frozenset({"iso3", "band", "tier", "code"})
-# A number and its Latin unit in right-to-left text ("(5 GB)", "256 kbit/s"): the bidi algorithm
-# parts the number from the unit and prints "(GB 5)". A left-to-right mark before the number
-# joins them into one left-to-right run. LRM rather than the isolates U+2066-2069: every font of
-# the PDF writer has a zero-width glyph for it, and Word and PowerPoint honour it.
-LRM = "\u200e"
-_NUMBER_UNIT = re.compile(r"(?<![\w.,/\u200e-])\d[\d.,]*\s+[A-Za-z]")
 
 
 def phrase_key(english: str) -> str:
@@ -148,17 +149,6 @@ class _Translator:
             if col not in codes and not pd.api.types.is_numeric_dtype(out[col]):
                 out[col] = out[col].map(self)
         return out.rename(columns=self)
-
-
-def mark_ltr_runs(text: str) -> str:
-    """Right-to-left text with an LRM before each number that a Latin unit follows ("5 GB")."""
-
-    def mark(found: re.Match[str]) -> str:
-        before = text[: found.start()].rstrip()
-        latin = before[-1:].isascii() and before[-1:].isalnum()  # "CC BY 4.0" is one run already
-        return found[0] if latin else LRM + found[0]
-
-    return _NUMBER_UNIT.sub(mark, text)
 
 
 def localise(report: Report, ctx: Context, lang: str) -> Report:

@@ -13,9 +13,8 @@ import zipfile
 
 import pytest
 
-from readiness.i18n import UN_LANGUAGES, translate
+from readiness.i18n import UN_LANGUAGES, mark_ltr_runs, translate
 from readiness.reports.build import Subject, build_report, scoring_context
-from readiness.reports.localise import mark_ltr_runs
 from readiness.reports.writers import write_report
 from readiness.reports.writers.pdf import FALLBACKS, FONT_REGULAR
 
