@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import downloads, state
-from dashboard.i18n import labelled, option_label, t
+from dashboard.i18n import labelled, option_label, t, translated
 from dashboard.layout import footer, header
 from readiness.figures import views
 
@@ -25,6 +25,7 @@ st.markdown(
 
 st.subheader(t("data.catalogue"))
 catalogue_table = state.catalogue().table().rename(columns={"name": "indicator_name"})
+catalogue_table["role"] = translated(catalogue_table["role"], "data.role")
 downloads.table(labelled(catalogue_table), t("data.catalogue_name"), "data_catalogue")
 
 st.subheader(t("data.coverage_map"))

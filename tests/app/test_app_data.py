@@ -23,6 +23,8 @@ def test_catalogue_and_sources(snapshot):
     # the name column names an indicator, not an economy
     assert catalogue["Indicator"].tolist() == [i.name for i in snapshot.catalogue.indicators]
     assert "Economy" not in catalogue.columns
+    roles = {"index": "In the index", "context": "Context", "benchmark": "Benchmark"}
+    assert catalogue["Role"].tolist() == [roles[i.role] for i in snapshot.catalogue.indicators]
     citations = [c.value for c in at.code]
     for src in snapshot.catalogue.sources:
         assert src.citation in citations
