@@ -1,11 +1,16 @@
-"""The PDF writer's fpdf2 speed-ups (cached fonts, linear line widths) change no byte of a file."""
+"""The PDF writer's fpdf2 speed-ups: cached fonts and linear line widths change no byte of a file;
+the table measured once draws the same pages."""
 
 from __future__ import annotations
 
 import datetime
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from fpdf.line_break import CurrentLine
+from fpdf.table import Table
 
 from readiness.reports import build
 from readiness.reports.writers import pdf, pdf_speed
@@ -49,3 +54,25 @@ def test_same_bytes_as_plain_fpdf2(reports, monkeypatch) -> None:
     for r, a, b, c in zip(reports, fast, fast_again, plain, strict=True):
         assert a == c, f"{r.subject.code} {r.lang}: the patched writer changed the file"
         assert b == c, f"{r.subject.code} {r.lang}: a second file from cached fonts differs"
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils (pdftoppm)")
+def test_table_measured_once_draws_the_same_pages(reports, monkeypatch, tmp_path: Path) -> None:
+    """Only the order of glyphs in the font subsets may differ (fpdf2's dry run picks them)."""
+    if not pdf.FONT_REGULAR.exists():
+        pytest.skip("DejaVu Sans is not installed")
+    _fixed_date(monkeypatch)
+    for r in reports[:1] + reports[2:]:  # en, zh, ru, fr; Arabic is shaped: fpdf2's dry run
+        fast = pdf.write_pdf(r, {})
+        with monkeypatch.context() as m:
+            m.setattr(pdf, "FastTable", Table)
+            plain = pdf.write_pdf(r, {})
+        pages = {}
+        for name, data in (("fast", fast), ("plain", plain)):
+            (tmp_path / f"{name}.pdf").write_bytes(data)
+            prefix = tmp_path / f"{name}-{r.lang}"
+            subprocess.run(["pdftoppm", "-r", "40", "-png", str(tmp_path / f"{name}.pdf"),
+                            str(prefix)], check=True)  # fmt: skip
+            pages[name] = [p.read_bytes() for p in sorted(tmp_path.glob(f"{prefix.name}-*.png"))]
+        assert pages["fast"], r.lang
+        assert pages["fast"] == pages["plain"], f"{r.subject.code} {r.lang}: pages differ"

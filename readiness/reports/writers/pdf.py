@@ -20,7 +20,7 @@ from fpdf.enums import WrapMode, XPos, YPos
 from readiness.i18n import direction, translate
 from readiness.reports.model import Report, Table
 from readiness.reports.writers import image_key
-from readiness.reports.writers.pdf_speed import add_font, install_line_widths
+from readiness.reports.writers.pdf_speed import FastTable, add_font, install_line_widths
 from readiness.uploads.safe import pdf_text
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -301,7 +301,8 @@ def _grid(pdf: _PDF, rows: list[list[str]], widths: tuple[float, ...], size: flo
     pdf.set_font(pdf.family, "", size)
     if pdf.align == "R":  # right to left: the first column on the right
         rows, widths = [r[::-1] for r in rows], widths[::-1]
-    with pdf.table(
+    grid = FastTable(
+        pdf,
         col_widths=widths,
         width=sum(widths),
         align="RIGHT" if pdf.align == "R" else "LEFT",
@@ -311,10 +312,11 @@ def _grid(pdf: _PDF, rows: list[list[str]], widths: tuple[float, ...], size: flo
         markdown=False,
         padding=0.8,
         wrapmode=pdf.wrapmode,
-    ) as grid:
-        for values in rows:
-            row = grid.row()
-            for v in values:
-                row.cell(v)
+    )
+    for values in rows:
+        row = grid.row()
+        for v in values:
+            row.cell(v)
+    grid.render()
     pdf.set_font(pdf.family, "", 10)
     pdf.ln(2)

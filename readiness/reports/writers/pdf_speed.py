@@ -1,16 +1,22 @@
-"""Two costs of fpdf2 removed without changing a byte of its output: font parsing, line widths.
+"""Three costs of fpdf2's PDF layout removed: font parsing, double table layout, line widths.
 
 `add_font` registers a font from a per-process template: fpdf2 parses a TrueType file (every
 glyph's width and id) each time a document adds it, about 0.1 s a report for DejaVu alone. The
 template is copied per document with a fresh fontTools font, because writing the file subsets
 that font in place, and with fresh per-document state (glyph subset, missing glyphs, sizes).
 
+`FastTable` is fpdf2's table measuring a cell that fits on one line without breaking its text
+into lines: fpdf2 lays out every cell twice, once to find the row heights and once to draw it.
+The pages drawn are the same; the order of glyphs in the font subsets is not (the dry run
+picked them first), so the bytes differ.
+
 `install_line_widths` makes fpdf2's line breaking linear: its current line re-measures every
 fragment from its first character each time a character is added, so a line of n characters
 cost n^2/2 glyph-width look-ups (a third of a report's layout time). The patched width adds
 only the characters appended since the last call. It applies only to unshaped text in a
 TrueType font (shaped widths are not sums) and falls back to fpdf2's own code otherwise;
-`tests/reports/test_pdf_speed.py` checks that the files are byte for byte the same.
+`tests/reports/test_pdf_speed.py` checks that fonts and line widths leave the file byte for
+byte the same, and that the table draws the same pages (pdftoppm).
 """
 
 from __future__ import annotations
@@ -23,8 +29,10 @@ from typing import Any
 
 import fpdf
 from fontTools.ttLib import TTFont
-from fpdf.fonts import SubsetMap, TTFFont
+from fpdf.fonts import FontFace, SubsetMap, TTFFont
 from fpdf.line_break import CurrentLine, Fragment
+from fpdf.table import Cell, Table
+from fpdf.util import Padding
 
 # The fpdf2 versions whose CurrentLine.width and Fragment.get_width this module reproduces.
 TESTED_FPDF = ("2.8.",)
@@ -117,3 +125,53 @@ def install_line_widths() -> bool:
             CurrentLine.width = property(_line_width)  # type: ignore[method-assign,assignment]
             _installed = True
         return _installed
+
+
+class FastTable(Table):
+    """fpdf2's Table; a one-line cell's height is found from its width, not from a dry run."""
+
+    def _render_table_cell(
+        self, i: int, j: int, cell: Cell, row_height: float, cell_height_info: Any = None,
+        cell_x_positions: Any = None, **kwargs: Any,
+    ) -> tuple[bool, float, float]:  # fmt: skip
+        if cell_height_info is None and not kwargs:
+            height = self._one_line_height(i, j, cell, row_height)
+            if height is not None:
+                return False, 0, height
+        return super()._render_table_cell(
+            i, j, cell, row_height, cell_height_info, cell_x_positions, **kwargs
+        )
+
+    def _one_line_height(self, i: int, j: int, cell: Cell, row_height: float) -> float | None:
+        """What fpdf2's dry run returns for a cell whose text fits its column, else None."""
+        pdf = self._fpdf
+        text = cell.text
+        if (
+            not text
+            or cell.img
+            or cell.colspan != 1
+            or cell.rowspan != 1
+            or self._markdown
+            or pdf.text_shaping
+            or any(ch in text for ch in "\n\f\u00ad")
+        ):
+            return None
+        # The cell's style, as Table._render_table_cell combines it.
+        style = self._initial_style
+        assert style is not None
+        if self._cell_fill_mode.should_fill_cell(i, j) and self._cell_fill_color:
+            style = style.replace(fill_color=self._cell_fill_color)
+        if i < self._num_heading_rows:
+            style = FontFace.combine(style, self._headings_style)
+        style = FontFace.combine(style, self.rows[i].style)
+        style = FontFace.combine(style, cell.style)
+        padding = Padding.new(cell.padding) if cell.padding else self._padding
+        room = self._get_col_width(i, j, cell.colspan) - padding.left - padding.right
+        if not (padding.left and padding.right):
+            return None  # fpdf2 then keeps clearance margins too
+        assert style is not None
+        with pdf.use_font_face(style):
+            width = pdf.get_string_width(text)
+        if width > room - 0.01:  # a margin for rounding: fpdf2 decides close calls
+            return None
+        return row_height + padding.top + padding.bottom
