@@ -17,6 +17,12 @@ MEDIA_TYPES = {
 }
 
 
+# Pixels per CSS pixel of a report chart: a 900-pixel-wide chart is 1125 pixels, 159 dpi across
+# the PDF's 180 mm (178 dpi across Word's 16 cm). 1.5 cost chromium and the PDF writer a quarter
+# more time a chart (drawing, then encoding and re-encoding the PNG) for no visible gain in print.
+REPORT_SCALE = 1.25
+
+
 def figure_images(
     report: Report, progress: Callable[[int, int, str], None] | None = None
 ) -> dict[str, bytes]:
@@ -34,7 +40,7 @@ def figure_images(
             progress(k, len(todo), spec.title)
         fig = render(spec)
         jobs.append((fig, *figure_size(fig)))
-    pngs = figure_pngs(jobs)
+    pngs = figure_pngs(jobs, REPORT_SCALE)
     return {image_key(key, spec.key): png for (key, spec), png in zip(todo, pngs, strict=True)}
 
 
