@@ -147,8 +147,9 @@ def warm_writer(fmt: str) -> None:
 # Writer processes of a batch. Laying out a PDF (fpdf2's line breaking) costs more than building
 # a report and drawing its charts, so two writers keep both cores busy.
 WRITERS = 2
-# Members prepared at once: a report is built in Python while another's charts are drawn.
-PREPARERS = 2
+# Members prepared at once. Two (one built in Python while chromium draws the other's charts)
+# hung once with both threads waiting on kaleido for ever, so one until that is understood.
+PREPARERS = 1
 
 
 @contextlib.contextmanager
