@@ -27,7 +27,7 @@ from dashboard.overlay_cache import BASE_TOKEN, hold, token_cache
 from readiness.data.catalogue import INDEX_CODE, Catalogue
 from readiness.data.groups import Group, standard_groups
 from readiness.data.snapshot import Snapshot, load_snapshot
-from readiness.i18n import sort_key
+from readiness.i18n import plotly_separators, sort_key
 from readiness.index.engine import build_index, build_index_years
 from readiness.index.framework import Framework
 from readiness.index.inputs import data_for_year
@@ -488,7 +488,13 @@ class Shared:
 def _shared_view(token: str, name: str, key: str, lang: str, args: tuple, _snap: Snapshot) -> Any:
     from dashboard import shared_views
 
-    return getattr(shared_views, name)(Shared(token, key, lang, _snap), *args)
+    view = getattr(shared_views, name)(Shared(token, key, lang, _snap), *args)
+    figure = getattr(view, "figure", None)
+    if figure is not None and hasattr(figure, "update_layout"):
+        # axis ticks and Plotly-formatted hover numbers in the language's marks ("35,0"), set
+        # once before the view is shared (the view's key holds the language)
+        figure.update_layout(separators=plotly_separators(lang))
+    return view
 
 
 def view(name: str, *args: Any, method: Method | None = None) -> Any:

@@ -81,3 +81,14 @@ def test_other_languages_use_babels_decimal_mark(lang):
         assert format_number(value, lang) == f"{value:,.1f}" and expected == f"{value:.1f}"
     else:
         assert shown(table)[column].iloc[row] == expected
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_charts_use_the_languages_decimal_and_group_marks(lang):
+    from babel.numbers import get_group_symbol
+
+    at = open_app("app_pages/gaps.py", lang=lang)
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert specs
+    marks = get_decimal_symbol(lang) + get_group_symbol(lang)
+    assert all(s["layout"].get("separators") == marks for s in specs)
