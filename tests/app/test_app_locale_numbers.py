@@ -92,3 +92,11 @@ def test_charts_use_the_languages_decimal_and_group_marks(lang):
     assert specs
     marks = get_decimal_symbol(lang) + get_group_symbol(lang)
     assert all(s["layout"].get("separators") == marks for s in specs)
+
+
+def test_the_maps_hover_writes_the_value_in_the_languages_marks():
+    fr = next(json.loads(c.proto.spec) for c in open_app(None, lang="fr").get("plotly_chart"))
+    hovers = [h for trace in fr["data"] for _, h in trace.get("customdata", [])]
+    values = [h.split("<br>")[1] for h in hovers if "<br>" in h and ":" in h.split("<br>")[1]]
+    assert values and all("." not in v.split(":")[1] for v in values[:50])
+    assert any("," in v for v in values)
