@@ -487,8 +487,10 @@ class Shared:
 @token_cache(256)
 def _shared_view(token: str, name: str, key: str, lang: str, args: tuple, _snap: Snapshot) -> Any:
     from dashboard import shared_views
+    from readiness.figures.charts import numbers_in
 
-    view = getattr(shared_views, name)(Shared(token, key, lang, _snap), *args)
+    with numbers_in(lang):  # the view's chart texts write numbers as its language does
+        view = getattr(shared_views, name)(Shared(token, key, lang, _snap), *args)
     figure = getattr(view, "figure", None)
     if figure is not None and hasattr(figure, "update_layout"):
         # axis ticks and Plotly-formatted hover numbers in the language's marks ("35,0"), set

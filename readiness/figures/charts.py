@@ -9,7 +9,9 @@ without it).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from readiness.figures import palette
+from readiness.i18n import format_number
 from readiness.paths import STATIC_DIR
 
 TOPOJSON_DIR = STATIC_DIR / "topojson"
@@ -62,9 +65,27 @@ def layout(fig: go.Figure, title: str = "", height: int | None = None) -> go.Fig
     return fig
 
 
+# The language chart texts write their numbers in (Babel's marks), for the figures built inside
+# `numbers_in(lang)`; None writes them as Python does ("12,345.6"), as the reports' charts do.
+_NUMBER_LANGUAGE: ContextVar[str | None] = ContextVar("number_language", default=None)
+
+
+@contextlib.contextmanager
+def numbers_in(lang: str) -> Iterator[None]:
+    """Figures built inside write the numbers of their texts as `lang` does ("54,4" in French)."""
+    token = _NUMBER_LANGUAGE.set(lang)
+    try:
+        yield
+    finally:
+        _NUMBER_LANGUAGE.reset(token)
+
+
 def fmt(value: float, digits: int = 1, thousands: bool = True) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)) or pd.isna(value):
         return ""
+    lang = _NUMBER_LANGUAGE.get()
+    if lang is not None:
+        return format_number(float(value), lang, digits, grouping=thousands)
     return f"{value:,.{digits}f}" if thousands else f"{value:.{digits}f}"
 
 

@@ -100,3 +100,15 @@ def test_the_maps_hover_writes_the_value_in_the_languages_marks():
     values = [h.split("<br>")[1] for h in hovers if "<br>" in h and ":" in h.split("<br>")[1]]
     assert values and all("." not in v.split(":")[1] for v in values[:50])
     assert any("," in v for v in values)
+
+
+def test_bar_labels_write_numbers_in_the_languages_marks():
+    def labels(lang: str) -> list[str]:
+        at = open_app("app_pages/profile.py", economy="KEN", lang=lang)
+        spec = json.loads(at.get("plotly_chart")[0].proto.spec)  # scores against the groups
+        return [x for trace in spec["data"] for x in trace.get("text") or [] if x]
+
+    en, fr = labels("en"), labels("fr")
+    assert en and len(en) == len(fr)
+    assert [x.replace(".", ",") for x in en] == fr  # "54.4" in English, "54,4" in French
+    assert any("," in x for x in fr)
