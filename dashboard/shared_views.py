@@ -18,7 +18,6 @@ import plotly.graph_objects as go
 from readiness.figures import charts, maps, palette, views
 from readiness.gaps.analysis import economy_gaps
 from readiness.gaps.datagaps import economy_status
-from readiness.i18n import format_number
 
 if TYPE_CHECKING:
     from dashboard.state import Shared
@@ -64,7 +63,6 @@ def world_map(shared: Shared, code: str, year: int, group: str, mode: str) -> Ch
         reverse=int(measures.loc[code, "direction"]) < 0,
         labels=_map_labels(shared),
         resolution=SCREEN_RESOLUTION,
-        number=lambda value, digits: format_number(value, shared.lang, digits),
     )
     have = int(table["value"].notna().sum())
     note = shared.t("map.coverage", n=have, total=len(table), unit=unit)

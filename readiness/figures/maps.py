@@ -7,7 +7,7 @@ drawn offline.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from types import SimpleNamespace
 from typing import Any
 
@@ -48,7 +48,6 @@ def choropleth(
     digits: int = 1,
     height: int = 560,
     resolution: int = 50,
-    number: Callable[[float, int], str] = fmt,
 ) -> go.Figure:
     """A world choropleth (50m shapes, or 110m) with "no data" in grey and small states as markers.
 
@@ -57,7 +56,6 @@ def choropleth(
     island states stay visible. `members` highlights a group (bold outlines) or, with
     mode="filter", greys out everyone else. `resolution` 110 draws Plotly's lighter shapes, for
     screens: economies too small for a 110m shape are then drawn by their marker only.
-    `number(value, digits)` writes the hover's value (a locale's marks: i18n.format_number).
     """
     lab = {**MAP_LABELS, **(labels or {})}
     t = table.copy()
@@ -75,7 +73,7 @@ def choropleth(
     else:
         shown = pd.Series(True, index=t.index)
     has = t["value"].notna() & shown
-    t["_hover"] = _hover_lines(t, lab, digits, number)
+    t["_hover"] = _hover_lines(t, lab, digits)
     lo, hi = zrange if zrange is not None else _range(t.loc[has, "value"])
 
     fig = go.Figure()
@@ -242,9 +240,7 @@ def _Row(rec: dict) -> SimpleNamespace:
     return SimpleNamespace(**{str(k): v for k, v in rec.items()})
 
 
-def _hover_lines(
-    t: pd.DataFrame, lab: Mapping[str, str], digits: int, number: Callable[[float, int], str]
-) -> list[str]:
+def _hover_lines(t: pd.DataFrame, lab: Mapping[str, str], digits: int) -> list[str]:
     out = []
     for rec in t.to_dict("records"):
         row: Any = _Row(rec)
@@ -252,7 +248,7 @@ def _hover_lines(
         if pd.isna(row.value):
             out.append(f"{name}<br>{lab['no_data']}")
             continue
-        lines = [name, f"{lab['value']}: {number(row.value, digits)}"]
+        lines = [name, f"{lab['value']}: {fmt(row.value, digits)}"]
         if not pd.isna(row.rank):
             of = f" {lab['of']} {int(row.of)}" if not pd.isna(row.of) else ""
             lines.append(f"{lab['rank']}: {int(row.rank)}{of}")
