@@ -11,6 +11,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -155,7 +156,7 @@ def _decimal_format(lang: str, digits: int) -> tuple[Any, Any]:
     return locale, parse_pattern(_with_decimals(locale.decimal_formats[None].pattern, digits))
 
 
-def format_number(value: float, lang: str, digits: int = 1, grouping: bool = True) -> str:
+def format_number(value: float | Decimal, lang: str, digits: int = 1, grouping: bool = True) -> str:
     """A number with `digits` decimals, grouped and punctuated as the locale writes it (Babel).
 
     Without `grouping` the thousands are not separated (a year: 2023, never "2 023").
@@ -199,7 +200,7 @@ def plotly_separators(lang: str) -> str:
     return get_decimal_symbol(lang) + get_group_symbol(lang)
 
 
-def format_percent(share: float, lang: str, digits: int = 0) -> str:
+def format_percent(share: float | Decimal, lang: str, digits: int = 0) -> str:
     """A share (0.42) as a percentage in the locale's way ("42 %" in French)."""
     from babel import Locale
     from babel.numbers import format_percent as babel_percent
@@ -207,6 +208,43 @@ def format_percent(share: float, lang: str, digits: int = 0) -> str:
     locale = Locale.parse(normal_language(lang))
     pattern = _with_decimals(locale.percent_formats[None].pattern, digits)
     return babel_percent(share, format=pattern, locale=locale)
+
+
+# A number as the report builders write it in English: an optional sign, digits grouped by ","
+# in threes, "." decimals, an optional % sign. Only numbers with decimals, groups or a % sign are
+# rewritten: a bare integer (a year, a rank, a count) reads the same in every language. Not a
+# licence's version ("CC BY 4.0", "CC BY-NC-SA 3.0 IGO") nor a part of a dotted code ("5.1.1").
+_ENGLISH_NUMBER = re.compile(
+    r"(?<![\w.,])(?<!BY )(?<!SA )([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(%?)(?![\w]|[.,]\d)"
+)
+
+
+def local_numbers(text: str, lang: str) -> str:
+    """English-written numbers in `text` ("54.4", "1,234", "+2.50", "35.0%") as the language
+    writes them (Babel: "54,4", "1 234", "+2,50", "35,0 %" in French); the rest as it is."""
+    lang = normal_language(lang)
+    if lang == DEFAULT_LANGUAGE or not text:
+        return text
+
+    def local(found: re.Match[str]) -> str:
+        sign, whole, decimals, percent = found.groups()
+        if not (decimals or percent or "," in whole):
+            return found[0]
+        digits = len(decimals or "")
+        value = Decimal(whole.replace(",", "") + (f".{decimals}" if decimals else ""))
+        if percent:
+            return sign + format_percent(value / 100, lang, digits)
+        return sign + format_number(value, lang, digits)
+
+    return _ENGLISH_NUMBER.sub(local, text)
+
+
+def local_figure(value: object, lang: str) -> object:
+    """A value that is one English-written number ("35.0%", "+2.46") as the language writes it;
+    any other value as it is (a name, a sentence: its own numbers are written already)."""
+    if isinstance(value, str) and _ENGLISH_NUMBER.fullmatch(value):
+        return local_numbers(value, lang)
+    return value
 
 
 def format_date(day: object, lang: str) -> str:

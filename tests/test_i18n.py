@@ -13,6 +13,8 @@ from readiness.i18n import (
     UN_LANGUAGES,
     format_date,
     format_number,
+    local_figure,
+    local_numbers,
     number_cell,
     plotly_separators,
 )
@@ -50,3 +52,34 @@ def test_dates_in_the_locale():
     day = pd.Timestamp("2026-12-03").date()
     assert "2026" in format_date(day, "fr") and "déc" in format_date(day, "fr")
     assert "Dec" in format_date(day, "en")
+
+
+@pytest.mark.parametrize(
+    ("lang", "english", "written"),
+    [
+        ("fr", "35.0% in 2024, +2.46 a year", "35,0\N{NO-BREAK SPACE}% in 2024, +2,46 a year"),
+        ("es", "12,345.6 km; -0.25; 1,234", "12.345,6 km; -0,25; 1.234"),
+        ("ru", "54.4 (rank 120 of 194, 111\u2013123)", "54,4 (rank 120 of 194, 111\u2013123)"),
+        ("zh", "35.0%, 12,345.6", "35.0%, 12,345.6"),
+        ("en", "35.0%, 12,345.6", "35.0%, 12,345.6"),
+    ],
+)
+def test_english_written_numbers_are_rewritten_as_the_language_writes_them(lang, english, written):
+    assert local_numbers(english, lang) == written
+
+
+@pytest.mark.parametrize(
+    "kept", ["CC BY 4.0", "CC BY-NC-SA 3.0 IGO", "SDG 5.1.1", "2030", "rank 12 of 194", "v1.2.3"]
+)
+def test_licences_codes_years_and_whole_numbers_are_left_alone(kept):
+    for lang in UN_LANGUAGES:
+        assert local_numbers(kept, lang) == kept
+
+
+def test_only_a_value_that_is_one_figure_is_written_when_a_template_is_filled():
+    assert local_figure("+2.46", "fr") == "+2,46"
+    assert local_figure("35.0%", "ru") == "35,0\N{NO-BREAK SPACE}%"
+    # A sentence already written in the language keeps its own text: Spanish "1.234" is a
+    # thousand and more, and must not be read again as a decimal.
+    assert local_figure("Meta 7.1 de los ODS: 1.234", "es") == "Meta 7.1 de los ODS: 1.234"
+    assert local_figure(2030, "fr") == 2030

@@ -66,7 +66,7 @@ def layout(fig: go.Figure, title: str = "", height: int | None = None) -> go.Fig
 
 
 # The language chart texts write their numbers in (Babel's marks), for the figures built inside
-# `numbers_in(lang)`; None writes them as Python does ("12,345.6"), as the reports' charts do.
+# `numbers_in(lang)`; None writes them as Python does ("12,345.6"), as English reports' charts do.
 _NUMBER_LANGUAGE: ContextVar[str | None] = ContextVar("number_language", default=None)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import html
+import re
+import textwrap
 from collections.abc import Mapping
 
 import numpy as np
@@ -17,6 +19,8 @@ import plotly.graph_objects as go
 
 from readiness.errors import ReadinessError
 from readiness.figures import palette
+from readiness.figures.charts import fmt, numbers_in
+from readiness.i18n import plotly_separators
 from readiness.paths import DATA_DIR
 
 # The dashboard's colours (colour-blind safe); DejaVu first because chromium renders the
@@ -30,6 +34,14 @@ BAND_COLOURS = palette.BANDS
 def _label(text: object) -> str:
     """Plotly renders <b>, <br>, <a href> in text: escape so a label is shown literally."""
     return html.escape(str(text), quote=False)
+
+
+def _wrapped(text: object, width: int = 40) -> str:
+    """A long axis label on lines of at most `width` characters (escaped, joined by <br>), so
+    the labels leave the bars most of the chart's width."""
+    kept = re.sub(r"(\d) (?=[A-Za-z])", "\\1\N{NO-BREAK SPACE}", str(text))  # "5 GB" on one line
+    lines = textwrap.wrap(kept, width) or [""]
+    return "<br>".join(map(_label, lines))
 
 
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
@@ -97,7 +109,7 @@ def component_bars(table: pd.DataFrame, title: str = "") -> go.Figure:
                 orientation="h",
                 name=_label(col),
                 marker_color=CATEGORICAL[i % len(CATEGORICAL)],
-                text=["" if np.isnan(v) else f"{round(v, 4):.1f}" for v in values],
+                text=["" if np.isnan(v) else fmt(round(v, 4)) for v in values],
                 textposition="outside",
             )
         )
@@ -116,7 +128,7 @@ def member_bars(table: pd.DataFrame, title: str = "") -> go.Figure:
             x=rows["score"],
             orientation="h",
             marker_color=CATEGORICAL[0],
-            text=[f"{round(v, 4):.1f}" for v in rows["score"]],
+            text=[fmt(round(v, 4)) for v in rows["score"]],
             textposition="outside",
         )
     )
@@ -142,7 +154,7 @@ def indicator_bars(
                 orientation="h",
                 name=_label(pillar),
                 marker_color=CATEGORICAL[i % len(CATEGORICAL)],
-                text=[no_data if np.isnan(v) else f"{round(v, 4):.1f}" for v in rows["score"]],
+                text=[no_data if np.isnan(v) else fmt(round(v, 4)) for v in rows["score"]],
                 textposition="outside",
             )
         )
@@ -183,21 +195,23 @@ def gap_bars(
     shown = {str(b): _label((labels or {}).get(str(b), str(b))) for b in rows["band"]}
     fig = go.Figure(
         go.Bar(
-            y=[_label(n) for n in rows["indicator"]],
+            y=[_wrapped(n) for n in rows["indicator"]],
             x=rows["progress"].fillna(0),
             orientation="h",
             marker_color=[BAND_COLOURS.get(str(b), NO_DATA) for b in rows["band"]],
             text=[
-                shown[str(b)] if np.isnan(p) else f"{round(p, 4):.1f} ({shown[str(b)]})"
+                shown[str(b)] if np.isnan(p) else f"{fmt(round(p, 4))} ({shown[str(b)]})"
                 for p, b in zip(rows["progress"], rows["band"], strict=True)
             ],
             textposition="outside",
+            cliponaxis=False,  # the range leaves room for the label of a bar at 100
         )
     )
     fig.add_vline(x=100, line_dash="dot", line_color="#555555")
     fig.update_xaxes(range=[0, 135], title={"text": "Progress to the 2030 target (%)"})
     fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
-    return _layout(fig, title, 140 + 26 * len(rows))
+    lines = max((name.count("<br>") + 1 for name in fig.data[0].y), default=1)
+    return _layout(fig, title, 140 + (14 + 12 * max(lines, 1)) * len(rows))
 
 
 _BUILDERS = {
@@ -223,7 +237,13 @@ def render(spec) -> go.Figure:
     builder = _BUILDERS.get(spec.kind)
     if builder is None:
         raise ReadinessError(f"no chart builder for figure kind {spec.kind!r}")
-    fig = builder(spec)
+    lang = spec.option("lang")  # set by readiness.reports.localise; English when absent
+    if lang:
+        with numbers_in(lang):
+            fig = builder(spec)
+        fig.update_layout(separators=plotly_separators(lang))
+    else:
+        fig = builder(spec)
     axis = spec.option("axis_title")  # in the report's language (readiness.reports.localise)
     if axis:
         fig.update_xaxes(title={"text": _label(axis)})

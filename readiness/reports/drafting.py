@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 
-from readiness.i18n import DEFAULT_LANGUAGE, normal_language, translate
+from readiness.i18n import DEFAULT_LANGUAGE, local_figure, normal_language, translate
 from readiness.reports.context import Context
 from readiness.reports.model import MISSING, Section, to_float
 
@@ -42,7 +42,11 @@ def units(ctx: Context) -> dict[str, str]:
 
 
 def _t(lang: str, key: str, **values: object) -> str:
-    return translate(lang, f"report_text.{key}", **values)
+    """A template filled with values; a value that is a figure is written as the language does
+    ("54.4" -> "54,4" in French), never the template's own text ("SDG 7.1" stays)."""
+    return translate(
+        lang, f"report_text.{key}", **{k: local_figure(v, lang) for k, v in values.items()}
+    )
 
 
 def body(lang: str, key: str, **values: object) -> str:

@@ -4,9 +4,11 @@ The builders write a report in English; `localise` then puts its title, key figu
 table titles, column names, table cells and chart labels into the language, from the catalogues
 (readiness/locales): the `report_layout` phrases (keyed by their English text), the names of
 economies (country master), groups, indicators, pillars, tiers and progress bands. Numbers are
-left as they are, so every language prints the same figures as `python -m readiness scores`.
+the same values in every language as `python -m readiness scores` prints.
 Running sentences, captions and notes the builders write in the language already
-(`report_text.*`).
+(`report_text.*`), their figures written as the language writes them (Babel: "54,4", "35,0 %"
+in French). Last, the figures of table cells and key figures are written so too, and the charts
+are told the language for their labels and axes.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from readiness.figures.maps import MAP_LABELS
 from readiness.i18n import (
     DEFAULT_LANGUAGE,
     direction,
+    local_numbers,
     mark_ltr_runs,
     messages,
     normal_language,
@@ -152,12 +155,40 @@ class _Translator:
 
 
 def localise(report: Report, ctx: Context, lang: str) -> Report:
-    """The report with its headings, labels and names in `lang` (itself when English)."""
+    """The report with its headings, labels, names and numbers in `lang` (itself when English)."""
     lang = normal_language(lang)
     if lang == DEFAULT_LANGUAGE:
         return replace(report, lang=lang)
-    out = _localised(report, ctx, lang)
+    out = _numbers_written(_localised(report, ctx, lang), lang)
     return _ltr_runs_marked(out) if direction(lang) == "rtl" else out
+
+
+def _numbers_written(report: Report, lang: str) -> Report:
+    """The figures of table cells, key figures and the deck's lines as the language writes them.
+
+    Running text has its figures written when its template is filled (`drafting`), so a
+    template's own text ("SDG 7.1", "CC BY 4.0") is never read as a number.
+    """
+
+    def written(text: object) -> object:
+        return local_numbers(text, lang) if isinstance(text, str) else text
+
+    def cells(table: pd.DataFrame) -> pd.DataFrame:
+        out = table.copy()
+        for col in out.columns:
+            if not pd.api.types.is_numeric_dtype(out[col]):
+                out[col] = out[col].map(written)
+        return out
+
+    def section(s: Section) -> Section:
+        return replace(s, tables=tuple(replace(t, frame=cells(t.frame)) for t in s.tables))
+
+    return replace(
+        report,
+        key_figures=tuple(replace(k, value=str(written(k.value))) for k in report.key_figures),
+        sections=tuple(map(section, report.sections)),
+        highlights=tuple(local_numbers(h, lang) for h in report.highlights),
+    )
 
 
 def _ltr_runs_marked(report: Report) -> Report:
@@ -222,6 +253,7 @@ def _section(section: Section, tr: _Translator, lang: str) -> Section:
 
 def _figure(spec: FigureSpec, tr: _Translator, lang: str) -> FigureSpec:
     options = dict(spec.options)
+    options["lang"] = lang  # labels and axes write numbers as the language does
     axis = AXIS_TITLES.get(spec.kind)
     if axis is not None:
         options["axis_title"] = tr(axis)

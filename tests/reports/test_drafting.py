@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from readiness.reports.build import Subject, build_report, scoring_context
 from readiness.reports.model import Report
 
-NUMBER = re.compile(r"(?<![\w.])[+-]?\d+(?:,\d{3})*(?:\.\d+)?")
 TEMPLATE_YEARS = {"2030", "2100"}  # the targets' year and the projection horizon
+# Languages whose numbers are written with other marks than English ("54,4", "1 234").
+OTHER_MARKS = ("fr", "es", "ru")
+
+
+def number_pattern(lang: str) -> re.Pattern[str]:
+    """A number as the language writes it (Babel's decimal and group marks)."""
+    dec, group = map(re.escape, (get_decimal_symbol(lang), get_group_symbol(lang)))
+    return re.compile(rf"(?<![\w.,])[+-]?\d+(?:{group}\d{{3}})*(?:{dec}\d+)?(?![\w]|[.,]\d)")
+
+
+NUMBER = number_pattern("en")
+
+
+def value_of(number: str, lang: str) -> Decimal:
+    """A number read back as the language writes it."""
+    plain = number.replace(get_group_symbol(lang), "").replace(get_decimal_symbol(lang), ".")
+    return Decimal(plain)
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +48,7 @@ def drafted(report: Report) -> list[str]:
     return [*report.section("summary").paragraphs[1:], *report.section("findings").bullets]
 
 
-def printed_numbers(report: Report) -> set[str]:
+def printed_numbers(report: Report, number: re.Pattern[str] = NUMBER) -> set[str]:
     """Every number the report prints outside its drafted text: cells, titles, key figures."""
     texts: list[str] = []
     for k in report.key_figures:
@@ -42,7 +60,7 @@ def printed_numbers(report: Report) -> set[str]:
         for t in s.tables:
             texts += [t.title, *map(str, t.frame.columns)]
             texts += [str(v) for v in t.frame.to_numpy().ravel()]
-    return {n for text in texts for n in NUMBER.findall(text)}
+    return {n for text in texts for n in number.findall(text)}
 
 
 @pytest.mark.parametrize("code", ["KEN", "NPL", "LDC", "ITU_AFR"])
@@ -53,6 +71,20 @@ def test_every_number_in_the_text_is_in_the_tables(reports, code):
     assert text
     strays = {(n, line[:60]) for line in text for n in NUMBER.findall(line) if n not in shown}
     assert not strays
+
+
+@pytest.mark.parametrize("lang", OTHER_MARKS)
+@pytest.mark.parametrize("code", ["KEN", "LDC"])
+def test_in_every_language_the_text_prints_the_figures_of_its_tables(snapshot, ctx, lang, code):
+    subject = Subject.economy(code) if code == "KEN" else Subject.group(code)
+    report = build_report(snapshot, subject, context=ctx, lang=lang)
+    number = number_pattern(lang)
+    shown = printed_numbers(report, number) | TEMPLATE_YEARS
+    text = drafted(report)
+    strays = {(n, line[:60]) for line in text for n in number.findall(line) if n not in shown}
+    assert not strays
+    assert any(get_decimal_symbol(lang) in n for line in text for n in number.findall(line))
+    assert not [line for line in text if re.search(r"\d\.\d", line)]  # no English decimals
 
 
 def test_kenya_internet_use_has_a_trend_on_sparse_data_and_the_pace_needed(reports):
@@ -109,5 +141,11 @@ def test_text_is_drafted_in_the_report_language(snapshot, ctx, reports):
     en_text, fr_text = drafted(reports["KEN"]), drafted(fr)
     assert fr_text != en_text
     assert fr.section("findings").title == "Constats"
-    en_numbers = [sorted(NUMBER.findall(line)) for line in en_text]
-    assert en_numbers == [sorted(NUMBER.findall(line)) for line in fr_text]
+    # The same figures, written the French way: "54,4" for "54.4", "35,0 %" for "35.0%".
+    fr_number = number_pattern("fr")
+    en_values = [sorted(value_of(n, "en") for n in NUMBER.findall(line)) for line in en_text]
+    fr_values = [sorted(value_of(n, "fr") for n in fr_number.findall(line)) for line in fr_text]
+    assert en_values == fr_values
+    assert "54,4" in fr_text[0] and "54.4" not in fr_text[0]
+    # A template's own figures are text, not numbers: "ODD 7.1" stays as ITU writes it.
+    assert "(et ODD 7.1)" in fr.section("gaps").paragraphs[0]

@@ -157,8 +157,38 @@ def test_a_rendered_pdf_page_is_not_blank(reports, lang, tmp_path):
     (png,) = tmp_path.glob("p*.png")
     with Image.open(png) as im:
         grey = im.convert("L")
-        inked = sum(1 for v in grey.getdata() if v < 128)
+        inked = sum(1 for v in grey.tobytes() if v < 128)
     assert inked > 0.01 * grey.width * grey.height, f"{lang}: page 1 is nearly blank"
+
+
+@needs_fonts
+@pytest.mark.parametrize("lang", ["fr", "es", "ru"])
+def test_files_write_numbers_as_the_language_does(reports, lang):
+    """The Kenya index, 54.4 in English, is "54,4" in every file; no English decimal is left
+    but the licences' versions and SDG target numbers, which are names."""
+    index = reports["en"].key_figures[0].value
+    local = reports[lang].key_figures[0].value
+    assert local == index.replace(".", ",") != index
+    names = re.compile(
+        r"(BY|BY-NC-SA|ODD|ODS|ЦУР|Cible|Meta|Задача|SDG|target|indicator)\s\(?\d\.\d"
+    )
+    for fmt, read in (("pdf", pdf_text), ("docx", docx_text), ("pptx", pptx_text)):
+        text = re.sub(r"https?://\S+", "", read(write_report(reports[lang], fmt, {})))
+        assert local in text, fmt
+        decimals = [m for m in re.finditer(r"\S{0,12}\s?\d+\.\d+", text) if not names.search(m[0])]
+        assert not decimals, (fmt, [m[0] for m in decimals][:5])
+
+
+def test_chart_numbers_are_written_in_the_language(reports):
+    from readiness.figures.report_charts import render
+
+    for lang, mark in (("fr", ","), ("ru", ","), ("zh", "."), ("en", ".")):
+        (spec,) = [f for f in reports[lang].figures() if f.kind == "component_bars"]
+        fig = render(spec)
+        labels = [t for trace in fig.data for t in trace.text if t]
+        assert f"54{mark}4" in labels, (lang, labels[:5])
+        if lang != "en":
+            assert (fig.layout.separators or "")[:1] == mark
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="charts need Debian chromium")
