@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import concurrent.futures
 import contextlib
 import functools
 import hashlib
@@ -74,6 +75,16 @@ BATCH_TABS = 2
 RENDERS_PER_RELOAD = 64
 
 
+# Chromium under load (a batch scoring data while its writer processes start) has been seen to
+# leave kaleido waiting for ever: a tab's page-load event or a reply never arrives. Every wait
+# on the browser is therefore bounded; on a timeout the browser is replaced and the figures are
+# drawn once more, so a batch is slowed, never stuck.
+START_TIMEOUT = 30.0  # seconds for chromium and its tabs to start (3 s when quiet)
+FIGURE_TIMEOUT = 30.0  # seconds for one figure, in kaleido (0.05-0.3 s when quiet)
+RELOAD_TIMEOUT = 30.0  # seconds for a tab to reload its page
+ATTEMPTS = 2  # browsers tried for one list of figures before giving up
+
+
 @functools.cache
 def _kaleido_class() -> type:
     """kaleido.Kaleido, but a tab is reloaded every RENDERS_PER_RELOAD figures, not after each.
@@ -82,7 +93,8 @@ def _kaleido_class() -> type:
     (0.2-0.4 s against 0.05-0.1 s) and makes each map fetch and parse its topojson again.
     Plotly.toImage draws in a detached element it purges, so the page's state does not change
     what a figure looks like (the PNGs are byte for byte the same); the periodic reload bounds
-    what a long-lived dashboard's browser accumulates.
+    what a long-lived dashboard's browser accumulates. A reload that does not finish in
+    RELOAD_TIMEOUT raises, and the tab is not given back (the renderer then starts afresh).
     """
     import kaleido
 
@@ -92,26 +104,19 @@ def _kaleido_class() -> type:
         async def _return_kaleido_tab(self, tab: Any) -> None:
             self._renders += 1
             if self._renders % RENDERS_PER_RELOAD == 0:
-                await tab.reload()
+                await asyncio.wait_for(tab.reload(), RELOAD_TIMEOUT)
             await self.tabs_ready.put(tab)
 
     return Kaleido
 
 
-class _Renderer:
-    """One chromium (kaleido) with a few tabs in a background event loop.
+class _Browser:
+    """One chromium (kaleido) with a few tabs, driven from an event loop in its own thread.
 
-    Start-up begins at construction and runs while the caller goes on (scoring, say); `render`
-    waits for it, then renders a list of figures concurrently, one per free tab.
+    Start-up begins at construction and runs while the caller goes on (scoring, say).
     """
 
-    def __init__(self, tabs: int = TABS) -> None:
-        # choreographer logs a traceback for a garbled browser message it then ignores (seen
-        # when chromium is busy); a user of the CLI should not see it. Import first: its logging
-        # library installs its own logger class, which a plain getLogger would pre-empt.
-        import choreographer.channels.pipe
-
-        logging.getLogger(choreographer.channels.pipe.__name__).setLevel(logging.CRITICAL)
+    def __init__(self, tabs: int) -> None:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
             target=self._loop.run_forever, daemon=True, name="readiness-kaleido"
@@ -121,11 +126,13 @@ class _Renderer:
         self._opened = asyncio.run_coroutine_threadsafe(self._open(tabs), self._loop)
 
     async def _open(self, tabs: int) -> None:
-        self._kaleido = _kaleido_class()(n=tabs, mathjax=False)
+        self._kaleido = _kaleido_class()(n=tabs, mathjax=False, timeout=FIGURE_TIMEOUT)
         await self._kaleido.open()
 
     def render(self, jobs: Sequence[tuple[Any, dict[str, Any]]]) -> list[bytes]:
-        self._opened.result()
+        """PNGs of the figures, drawn side by side (one per free tab); TimeoutError when the
+        browser does not start or does not answer in time."""
+        self._opened.result(START_TIMEOUT)
 
         async def run() -> list[bytes]:
             return list(
@@ -137,20 +144,89 @@ class _Renderer:
                 )
             )
 
-        return asyncio.run_coroutine_threadsafe(run(), self._loop).result()
+        # The figures queue for the tabs: each may wait for the ones before it.
+        limit = START_TIMEOUT + FIGURE_TIMEOUT * len(jobs)
+        done = asyncio.run_coroutine_threadsafe(run(), self._loop)
+        try:
+            return done.result(limit)
+        except concurrent.futures.TimeoutError:
+            done.cancel()
+            raise
 
-    def close(self) -> None:
+    def close(self, wait: float | None = None) -> None:
+        """Close the browser, waiting at most `wait` s (START_TIMEOUT) for each step."""
+        wait = START_TIMEOUT if wait is None else wait
         try:
             # Let a start-up still under way finish, so no chromium is left behind.
             with contextlib.suppress(Exception):
-                self._opened.result(60)
+                self._opened.result(wait)
+            self._opened.cancel()  # a start-up that hangs: give up on it, then close
             if self._kaleido is not None:
                 with contextlib.suppress(Exception):
-                    asyncio.run_coroutine_threadsafe(self._kaleido.close(), self._loop).result(60)
+                    closing = self._kaleido.close()
+                    asyncio.run_coroutine_threadsafe(closing, self._loop).result(wait)
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(10)
-            self._loop.close()
+            if not self._thread.is_alive():
+                self._loop.close()
+
+
+class _Renderer:
+    """The process's chromium: a `_Browser`, replaced when it stops answering.
+
+    Several threads (dashboard sessions) may render at once; the first to see a browser time
+    out replaces it, the others retry on the replacement.
+    """
+
+    def __init__(self, tabs: int = TABS) -> None:
+        # choreographer logs a traceback for a garbled browser message it then ignores (seen
+        # when chromium is busy); a user of the CLI should not see it. Import first: its logging
+        # library installs its own logger class, which a plain getLogger would pre-empt.
+        import choreographer.channels.pipe
+
+        logging.getLogger(choreographer.channels.pipe.__name__).setLevel(logging.CRITICAL)
+        self._tabs = tabs
+        self._swap = threading.Lock()
+        self.browser = _Browser(tabs)
+        self.restarts = 0
+
+    @property
+    def _thread(self) -> threading.Thread:
+        return self.browser._thread
+
+    @property
+    def _kaleido(self) -> Any:
+        return self.browser._kaleido
+
+    def render(self, jobs: Sequence[tuple[Any, dict[str, Any]]]) -> list[bytes]:
+        for attempt in range(1, ATTEMPTS + 1):
+            browser = self.browser
+            try:
+                return browser.render(jobs)
+            except (TimeoutError, concurrent.futures.CancelledError):
+                if attempt == ATTEMPTS:
+                    raise ReadinessError(
+                        f"chromium did not draw {len(jobs)} chart(s) in time, {ATTEMPTS} times "
+                        "with a fresh browser; is the machine short of memory or CPU?"
+                    ) from None
+                self._replace(browser)
+        raise AssertionError("unreachable")
+
+    def _replace(self, stuck: _Browser) -> None:
+        """A new browser in place of `stuck` (unless another thread replaced it already)."""
+        with self._swap:
+            if self.browser is not stuck:
+                return
+            logging.getLogger(__name__).warning(
+                "chromium stopped answering; starting a new one and drawing the charts again"
+            )
+            self.browser = _Browser(self._tabs)
+            self.restarts += 1
+        stuck.close(wait=5.0)
+
+    def close(self) -> None:
+        self.browser.close()
 
 
 _renderer: _Renderer | None = None

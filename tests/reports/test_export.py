@@ -175,3 +175,57 @@ def test_image_servers_in_two_threads_share_one_browser_until_both_end():
     assert not errors
     assert all(len(v) == 3 and all(p.startswith(b"\x89PNG") for p in v) for v in results.values())
     assert export._renderer is None and export._users == 0
+
+
+def _bar() -> go.Figure:
+    return go.Figure(go.Bar(x=[1, 2, 3], y=[3, 1, 2]))
+
+
+def test_a_browser_that_never_starts_is_replaced_and_the_chart_still_drawn(monkeypatch):
+    """Under load chromium once left kaleido waiting for ever for a tab to load: a batch hung."""
+    opened = export._Browser._open
+    calls = []
+
+    async def first_start_hangs(self, tabs):
+        calls.append(tabs)
+        if len(calls) == 1:
+            await export.asyncio.sleep(3600)
+        await opened(self, tabs)
+
+    monkeypatch.setattr(export, "START_TIMEOUT", 3.0)
+    monkeypatch.setattr(export._Browser, "_open", first_start_hangs)
+    started = time.monotonic()
+    with export.image_server():
+        png = export.figure_png(_bar(), 300, 200, scale=1)
+        assert export._renderer is not None and export._renderer.restarts == 1
+    assert png.startswith(b"\x89PNG") and len(calls) == 2
+    assert time.monotonic() - started < 40
+
+
+def test_a_browser_that_stops_answering_is_replaced(monkeypatch):
+    monkeypatch.setattr(export, "START_TIMEOUT", 2.0)
+    monkeypatch.setattr(export, "FIGURE_TIMEOUT", 2.0)
+    with export.image_server():
+        renderer = export._renderer
+        assert renderer is not None
+        first = renderer.browser
+        first._opened.result(30)
+
+        async def no_answer(*args, **kwargs):
+            await export.asyncio.sleep(3600)
+
+        first._kaleido.calc_fig = no_answer
+        pngs = export.figure_pngs([(_bar(), 300, 200), (_bar(), 200, 100)], scale=1)
+        assert renderer.browser is not first and renderer.restarts == 1
+        assert not first._thread.is_alive()  # the stuck browser's loop is stopped
+    assert [Image.open(io.BytesIO(p)).size for p in pngs] == [(300, 200), (200, 100)]
+
+
+def test_a_browser_that_never_answers_gives_a_clear_error(monkeypatch):
+    async def never(self, tabs):
+        await export.asyncio.sleep(3600)
+
+    monkeypatch.setattr(export, "START_TIMEOUT", 1.0)
+    monkeypatch.setattr(export._Browser, "_open", never)
+    with export.image_server(), pytest.raises(ReadinessError, match="chromium did not draw"):
+        export.figure_png(_bar(), 300, 200, scale=1)
