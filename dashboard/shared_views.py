@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 # The world map at screen size: Plotly's 110m shapes (a fifth of the 50m file, drawn in a
 # fraction of the time). Economies too small for a 110m shape keep their small-state marker;
-# reports print at 50m (maps.choropleth's default).
+# report maps use them too (readiness.figures.report_charts.REPORT_RESOLUTION).
 SCREEN_RESOLUTION = 110
 
 

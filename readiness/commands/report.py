@@ -148,7 +148,9 @@ def warm_writer(fmt: str) -> None:
 # a report and drawing its charts, so two writers keep both cores busy.
 WRITERS = 2
 # Members prepared at once. Two (one built in Python while chromium draws the other's charts)
-# hung once with both threads waiting on kaleido for ever, so one until that is understood.
+# measured no faster on 2 cores (29-33 s against 27-32 s): the batch is CPU-bound. The hang
+# once seen with two came from chromium's start-up under load, and happens with one too; the
+# image server now bounds every wait and starts a new browser (readiness.reports.export).
 PREPARERS = 1
 
 

@@ -29,6 +29,10 @@ FONT = "DejaVu Sans, Arial, sans-serif"
 CATEGORICAL = palette.CATEGORICAL
 NO_DATA = palette.NO_DATA
 BAND_COLOURS = palette.BANDS
+# Report maps show a region or a group, never less: at 180 mm across, Plotly's 110m shapes look
+# as the 50m ones do (economies too small for a 110m shape keep their marker), and chromium
+# draws them in a third of the time (0.07 s against 0.2 s a map; a batch draws one a member).
+REPORT_RESOLUTION = 110
 
 
 def _label(text: object) -> str:
@@ -71,7 +75,7 @@ def score_map(
     labels: Mapping[str, str] | None = None,
     unit: str = "Index",
 ) -> go.Figure:
-    """Scores (iso3, name, score) on the dashboard's 50m map, zoomed to the economies shown.
+    """Scores (iso3, name, score) on Plotly's 110m map, zoomed to the economies shown.
 
     With `highlight`, that economy gets a bold outline; otherwise economies outside the table
     are greyed out. Small states are drawn as markers, as on the dashboard.
@@ -90,6 +94,7 @@ def score_map(
         zrange=(0.0, 100.0),
         labels={k: _label(v) for k, v in (labels or {}).items()},
         height=520,
+        resolution=REPORT_RESOLUTION,
     )
     fig.update_geos(fitbounds="locations", lataxis_range=None)
     fig.update_layout(font={"family": FONT})

@@ -204,6 +204,18 @@ def short_label(g: Group) -> str:
     return g.label.removeprefix("ITU-D region: ") + (" (ITU-D)" if g.kind == "itu_region" else "")
 
 
+def aggregates(ctx: Context, groups: Sequence[Group]) -> pd.DataFrame:
+    """`Result.group_aggregates` of the groups, each group computed once per context: a batch
+    compares every member with the same region, income group, development groups and world."""
+    parts = []
+    for g in groups:
+        key = ("aggregates", g.code, g.members)
+        if key not in ctx.memo:
+            ctx.memo[key] = ctx.result.group_aggregates({g.code: g.members})
+        parts.append(ctx.memo[key])
+    return pd.concat(parts, ignore_index=True)
+
+
 def value_sources(ctx: Context, iso3s: Sequence[str]) -> pd.DataFrame:
     """The source of each selected value (iso3, indicator) -> source id (a copy)."""
     key = ("sources", tuple(iso3s))

@@ -10,6 +10,7 @@ from readiness.index.result import tier_labels
 from readiness.reports.citations import citations
 from readiness.reports.context import (
     Context,
+    aggregates,
     component_name,
     components,
     country_row,
@@ -99,7 +100,7 @@ def score_table(ctx: Context, iso3: str) -> pd.DataFrame:
 def comparison_tables(ctx: Context, iso3: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Scores of the economy beside its groups' simple means (text table and numeric table)."""
     groups = groups_of(ctx, iso3)
-    agg = ctx.result.group_aggregates({g.code: g.members for g in groups})
+    agg = aggregates(ctx, groups)
     comps = components(ctx)
     text = pd.DataFrame({"Component": [component_name(ctx, c) for c in comps]})
     numeric = pd.DataFrame({"component": [component_name(ctx, c) for c in comps]})

@@ -11,6 +11,7 @@ from readiness.errors import ReadinessError
 from readiness.reports.citations import citations
 from readiness.reports.context import (
     Context,
+    aggregates,
     component_name,
     components,
     economy_name,
@@ -116,7 +117,7 @@ def group_comparison(ctx: Context, group: Group) -> tuple[pd.DataFrame, pd.DataF
     others = [group, ctx.groups["WORLD"]]
     if group.code != "HIC" and "HIC" in ctx.groups:
         others.append(ctx.groups["HIC"])  # the usual benchmark for developing-country gaps
-    agg = ctx.result.group_aggregates({g.code: g.members for g in others})
+    agg = aggregates(ctx, others)
     comps = components(ctx)
     text = pd.DataFrame({"Component": [component_name(ctx, c) for c in comps]})
     numeric = pd.DataFrame({"component": [component_name(ctx, c) for c in comps]})

@@ -52,7 +52,7 @@ def shortfalls(ctx: Context, iso3s: Sequence[str]) -> tuple[pd.DataFrame, set[st
     members = list(iso3s)
     if ctx.method.normalisation in BOUNDED:
         lo, hi = ctx.method.bounds
-        norm = res.normalised.mask(res.imputed).reindex(members)
+        norm = res.normalised.reindex(members).mask(res.imputed.reindex(members).fillna(False))
         short = (hi - norm) / (hi - lo)
     else:
         short = pd.DataFrame(np.nan, index=members, columns=res.normalised.columns)
