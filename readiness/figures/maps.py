@@ -1,8 +1,8 @@
 """World maps: a choropleth with "no data" in grey, small states as markers, a group outlined.
 
-Maps draw from Plotly's world topojson (50m, or 110m for screens) served locally: pass
-`charts.plotly_config()` (or set `topojsonURL` yourself) wherever a map is shown, or nothing is
-drawn offline.
+Maps draw from Plotly's world topojson (50m, or 110m as the dashboard and reports do) served
+locally: pass `charts.plotly_config()` (or set `topojsonURL` yourself) wherever a map is shown,
+or nothing is drawn offline.
 """
 
 from __future__ import annotations

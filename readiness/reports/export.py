@@ -1,9 +1,8 @@
 """Plotly figure -> PNG bytes, offline: kaleido with Debian chromium, local topojson, no MathJax.
 
 One export starts a chromium (about 2-3 s). `image_server()` keeps one chromium open for a batch
-(about 0.05-0.1 s per bar chart, 0.25 s per 50m map: its tabs are not reloaded between
-figures), and identical figures are rendered only once per server session (a batch of country
-reports shares its region maps).
+(about 0.05-0.1 s per bar chart or 110m map: its tabs are not reloaded between figures), and
+identical figures are rendered only once per server session.
 """
 
 from __future__ import annotations

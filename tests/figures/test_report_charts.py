@@ -32,6 +32,9 @@ def test_every_economy_of_a_report_map_is_drawn_at_110m(snapshot, ctx):
         assert fig.layout.geo.resolution == 110
         drawn = {str(c) for c in spec.data.loc[spec.data["score"].notna(), "iso3"]}
         assert drawn and not drawn - shapes - markers, sorted(drawn - shapes - markers)
+    # Nor any economy anywhere: what has a 50m shape has a 110m shape or a marker.
+    economies = set(snapshot.countries["iso3"])
+    assert not (economies & _shapes(50)) - shapes - markers
 
 
 def test_long_gap_labels_wrap_and_keep_a_number_with_its_unit():
