@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import multiprocessing
+import signal
 import sys
+import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterator
@@ -92,7 +94,7 @@ def _report(args: argparse.Namespace) -> int:
     # The browser starts in kaleido's thread, and a batch's writers import the writer and parse
     # its fonts, while the index and its intervals are computed.
     writers = writer_process(warm=args.format) if args.batch else contextlib.nullcontext()
-    with writers as writer, image_server(BATCH_TABS if args.batch else TABS):
+    with terminate_cleanly(), writers as writer, image_server(BATCH_TABS if args.batch else TABS):
         ctx = scoring_context(snapshot, args.year, method)
         if not args.batch:
             report = build_report(snapshot, subject, context=ctx, lang=args.lang)
@@ -123,6 +125,25 @@ def _report(args: argparse.Namespace) -> int:
         f"{time.perf_counter() - started:.1f} s)"
     )
     return 0
+
+
+@contextlib.contextmanager
+def terminate_cleanly() -> Iterator[None]:
+    """SIGTERM (a job runner's stop, `timeout`) ends the command as Ctrl-C does: through the
+    `with` blocks, so the writer processes and chromium stop with it and the partial zip is
+    removed. Python's default would end the process at once and leave its children running."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def write_file(report: Report, fmt: str, images: dict[str, bytes]) -> bytes:

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -48,6 +53,60 @@ def test_group_batch_writes_one_report_per_member(cli, snapshot, tmp_path):
     assert doc.paragraphs[0].text == "Kazakhstan: IoT and smart-city readiness"
     assert f"[{len(members)}/{len(members)}]" in run.err  # progress per member
     assert not list(tmp_path.glob("*.part"))
+
+
+def _descendants(root: int) -> set[int]:
+    parent = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parent[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, grew = {root}, True
+    while grew:
+        more = {pid for pid, ppid in parent.items() if ppid in tree} - tree
+        tree, grew = tree | more, bool(more)
+    return tree - {root}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@needs_chromium
+def test_a_stopped_batch_stops_its_writers_and_browser(tmp_path):
+    """SIGTERM mid-batch: the command exits, no writer process or chromium is left running,
+    and no partial zip stays behind."""
+    out = tmp_path / "ldc.zip"
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    cmd = [sys.executable, "-m", "readiness", "report", "--group", "LDC", "--batch",
+           "--format", "pdf", "--out", str(out)]  # fmt: skip
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)  # fmt: skip
+    try:
+        assert proc.stderr is not None
+        deadline = time.monotonic() + 120
+        for line in proc.stderr:  # progress lines: "[k/44] ISO3"
+            if line.startswith("[3/") or time.monotonic() > deadline:
+                break
+        children = _descendants(proc.pid)
+        assert children, "a batch runs writer processes and chromium"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=90) == 128 + signal.SIGTERM
+        deadline = time.monotonic() + 20
+        while any(map(_alive, children)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [pid for pid in children if _alive(pid)]
+        assert not out.exists() and not list(tmp_path.glob("*.part"))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
 
 
 @needs_chromium
