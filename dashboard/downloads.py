@@ -105,12 +105,14 @@ def figure(
     *,
     on_select: str = "ignore",
     column_config: dict | None = None,
-    lazy_table: bool = False,
+    lazy_table: bool = True,
 ) -> object:
     """A chart with its table one tab away, and downloads of that table; returns the event.
 
-    With `lazy_table` the table is drawn only once its tab is opened (a rerun): the browser then
-    loads the data grid's scripts (1.5 MB) after the chart, not before it can draw.
+    With `lazy_table` (the default) the table is drawn only once its tab is opened (a rerun):
+    the browser then loads the data grid's scripts (1.5 MB) after the chart, not before it can
+    draw, and a first load sends neither the table's message nor its Arrow copy (converting a
+    table is a large share of the server's time when fifty sessions open a page at once).
     """
     prefetch_shapes(fig)
     if lazy_table:

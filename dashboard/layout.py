@@ -72,10 +72,12 @@ def footer() -> None:
     snap = active_snapshot()
     st.divider()
     st.caption(t("layout.licence_line"))
-    with st.expander(t("layout.citations")):
+    # Drawn only once opened (a rerun): every page's first load is a message lighter.
+    citations = st.expander(t("layout.citations"), key="footer_citations", on_change="rerun")
+    if citations.open:
         # One element for all sources (two per source were a third of a page's messages), and
         # no code block: that would load the highlighter (1.5 MB of script) on every page.
-        st.markdown(
+        citations.markdown(
             "\n\n".join(
                 f"**{src.name}** — {src.producer}; {t('layout.licence')}: {src.licence}  \n"
                 f"{markdown_text(src.citation)}"

@@ -71,10 +71,12 @@ def reset_widgets() -> None:
 def method_from_widgets(framework: Framework, current: Method) -> Method:
     """A method from the controls' values, keeping the choices the page does not expose."""
     s = st.session_state
-    weights = {}
+    weights, overrides = {}, current.weight_overrides
     for code in (*framework.pillars, *framework.indicators):
-        value = float(s[_weight_key(code)])
-        if value != framework.by_code[code].weight:
+        # an indicator's box exists only while its expander is open: else its weight stays
+        default = framework.by_code[code].weight
+        value = float(s.get(_weight_key(code), overrides.get(code, default)))
+        if value != default:
             weights[code] = value
     aggregation = s[f"{PREFIX}aggregation"]
     bounds = list(current.bounds)
@@ -142,10 +144,20 @@ def draw(framework: Framework) -> None:
     st.button(t("method.reset"), on_click=reset, icon=":material/restart_alt:", key="m_reset")
     st.markdown(f"**{t('method.pillar_weights')}**")
     _weight_inputs(framework, framework.pillars, kw)
-    with st.expander(t("method.indicator_weights")):
-        for pillar in framework.pillars:
-            st.caption(framework.by_code[pillar].name)
-            _weight_inputs(framework, framework.children(pillar), kw)
+    # A box per indicator, drawn only once the expander is opened (a rerun): the page's first
+    # load is some thirty messages lighter. The key has no PREFIX, so a reset leaves it open.
+    indicators = st.expander(
+        t("method.indicator_weights"), key="method_indicator_weights", on_change="rerun"
+    )
+    if indicators.open:
+        with indicators:
+            for pillar in framework.pillars:
+                st.caption(framework.by_code[pillar].name)
+                _weight_inputs(framework, framework.children(pillar), kw)
+    else:  # Streamlit would bring back a box's value from before it was last drawn: the method
+        # holds the weight while the box is away (method_from_widgets reads it from there)
+        for code in framework.indicators:
+            st.session_state.pop(_weight_key(code), None)
     st.radio(
         t("method.weighting"),
         options=list(WEIGHTINGS),

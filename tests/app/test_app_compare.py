@@ -7,12 +7,15 @@ import pytest
 from readiness.data.groups import group_mean, standard_groups
 from readiness.figures.views import select_values
 from readiness.index.engine import score_snapshot
-from tests.app.test_app_map import figure, open_app
+from tests.app.test_app_map import figure, open_app, open_tables
 
 COMPARE = "app_pages/compare.py"
 
 
 def shown(at):
+    """The chart's table, its tab opened as a user does."""
+    if not at.dataframe:
+        open_tables(at, f"compare_{at.radio(key='compare_view').value}")
     return at.dataframe[0].value
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from dashboard.downloads import csv_bytes, excel_bytes
 from readiness.figures.views import select_values
-from tests.app.test_app_map import open_app
+from tests.app.test_app_map import open_app, open_tables
 
 DATA = "app_pages/data_sources.py"
 
@@ -35,6 +35,7 @@ def test_coverage_matrix_for_a_group_and_year(snapshot):
     at.selectbox(key="_w_data_group").set_value("SIDS").run()
     at.select_slider(key="_w_data_year").set_value(2021).run()
     assert not at.exception
+    open_tables(at, "data_coverage_map")
     matrix = next(d.value for d in at.dataframe if "economy" in d.value.columns)
     sids = snapshot.countries[snapshot.countries["sids"]]
     assert len(matrix) == len(sids)

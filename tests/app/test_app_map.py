@@ -44,11 +44,19 @@ def traces(spec: dict) -> dict[str, dict]:
     return {t.get("name"): t for t in spec["data"]}
 
 
+def open_tables(at: AppTest, *keys: str) -> AppTest:
+    """Open charts' table tabs as a user does (a chart's table is drawn only once opened)."""
+    for key in keys:
+        at.session_state[f"tabs_{key}"] = "Table"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
 def map_table(at: AppTest) -> pd.DataFrame:
     """The map's table tab, opened as a user does (it is drawn only once opened)."""
     if not at.dataframe:
-        at.session_state["tabs_map_chart"] = "Table"
-        at.run()
+        open_tables(at, "map_chart")
     return at.dataframe[0].value.set_index("ISO3")
 
 
@@ -171,3 +179,15 @@ def test_pages_follow_the_session_overlay(snapshot):
     # Another session without the overlay still sees the committed data.
     plain = open_app(indicator="internet_use")
     assert map_table(plain).loc["KEN", "Value"] != 99.0
+
+
+def test_the_citations_are_drawn_once_their_expander_is_opened(snapshot):
+    at = open_app()
+    names = [src.name for src in snapshot.catalogue.sources]
+    assert not any(names[0] in m.value for m in at.markdown)
+    at.session_state["footer_citations"] = True
+    at.run()
+    assert not at.exception
+    (cited,) = [m.value for m in at.expander[-1].markdown]
+    for src in snapshot.catalogue.sources:
+        assert f"**{src.name}**" in cited and src.licence in cited

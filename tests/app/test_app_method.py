@@ -12,7 +12,7 @@ from readiness.errors import ReadinessError
 from readiness.index.engine import score_snapshot
 from readiness.index.method import Method
 from readiness.index.uncertainty import UncertaintySpec, run_uncertainty
-from tests.app.test_app_map import open_app
+from tests.app.test_app_map import open_app, open_tables
 
 METHOD = "app_pages/method.py"
 
@@ -66,13 +66,39 @@ def test_choices_and_reset():
     assert "method" not in at.query_params
 
 
+def open_indicator_weights(at):
+    """Open the indicator weights as a user does (their boxes are drawn only once opened)."""
+    at.session_state["method_indicator_weights"] = True
+    at.run()
+    assert not at.exception
+
+
 def test_a_shared_link_carries_the_method():
     method = Method(weighting="equal", weights={"internet_use": 3.0})
     at = open_app(METHOD, method=encode_method(method))
+    open_indicator_weights(at)
     assert at.number_input(key="m_w_internet_use").value == 3.0
     assert at.radio(key="m_weighting").value == "equal"
     moved = int((score_snapshot(method=method).rank != score_snapshot().rank).fillna(False).sum())
     assert metrics(at)["Ranks changed"] == str(moved)
+
+
+def test_indicator_weights_are_drawn_once_opened_and_kept_when_closed():
+    at = open_app(METHOD)
+    assert not any(n.key == "m_w_internet_use" for n in at.number_input)
+    open_indicator_weights(at)
+    at.number_input(key="m_w_internet_use").set_value(3.0).run()
+    assert decode_method(at.query_params["method"]) == Method(weights={"internet_use": 3.0})
+    at.session_state["method_indicator_weights"] = False
+    at.run()
+    assert not any(n.key == "m_w_internet_use" for n in at.number_input)
+    at.number_input(key="m_w_POLICY").set_value(4.0).run()  # another control, boxes closed
+    at.selectbox(key="m_aggregation").set_value("geometric").run()
+    assert not at.exception
+    kept = decode_method(at.query_params["method"])
+    assert kept.weight_overrides == {"internet_use": 3.0, "POLICY": 4.0}
+    open_indicator_weights(at)
+    assert at.number_input(key="m_w_internet_use").value == 3.0
 
 
 def test_a_bad_link_warns_and_keeps_the_default():
@@ -107,7 +133,7 @@ def test_an_exported_file_imports_back():
 
 
 def test_uncertainty_section_shows_the_monte_carlo():
-    at = open_app(METHOD)
+    at = open_tables(open_app(METHOD), "method_sensitivity", "method_intervals")
     tables = {tuple(d.value.columns[:3]): d.value for d in at.dataframe}
     sensitivity = next(v for k, v in tables.items() if k[0] == "Choice")
     result = score_snapshot()
