@@ -17,8 +17,10 @@ protocol (the protobuf BackMsg/ForwardMsg of the installed `streamlit.proto`):
 
 A round starts N such sessions at once. Printed per page and N: load and rerun p50/p95/max,
 sessions completed per second (N over the round's wall time), errors, bytes received per session
-(HTTP and websocket frames as read from the socket), and the server's resident memory (VmRSS
-summed over the server's process tree from /proc, before the round and its peak during it).
+(HTTP and websocket frames as read from the socket), the server's resident memory (VmRSS
+summed over the server's process tree from /proc, before the round and its peak during it), and
+the CPU seconds the server's process tree and this load generator spent in the round (they share
+the machine's cores).
 
 By default the script starts `.venv/bin/streamlit run app.py` on a free 127.0.0.1 port and always
 stops it; `--url` targets a running server or cluster instead (loopback only), `--pid` names the
@@ -399,6 +401,27 @@ def tree_rss_bytes(pids: list[int]) -> int:
     return total
 
 
+def tree_cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of the processes and their live descendants (/proc)."""
+    kids = _children()
+    tick = os.sysconf("SC_CLK_TCK")
+    seen: set[int] = set()
+    todo = list(pids)
+    total = 0
+    while todo and len(seen) < 10_000:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        todo.extend(kids.get(pid, []))
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 class StartedServer:
     """`streamlit run app.py` from the repository's venv on a free loopback port."""
 
@@ -485,6 +508,7 @@ class RoundResult:
     wall_s: float
     sessions_per_s: float
     client_cpu_s: float  # CPU time of this load generator during the round (same machine)
+    server_cpu_s: float | None  # CPU time of the server's process tree during the round
     kib_per_session: float
     rss_before_mib: float | None
     rss_peak_mib: float | None
@@ -520,9 +544,11 @@ async def run_round(
         return await run_session(base, page, query=query, timeout=timeout)
 
     sampler = asyncio.create_task(sample()) if pids else None
+    server0 = tree_cpu_seconds(pids) if pids else 0.0
     t0, cpu0 = time.monotonic(), time.process_time()
     results = await asyncio.gather(*(one(i) for i in range(n)))
     wall, cpu = time.monotonic() - t0, time.process_time() - cpu0
+    server_cpu = tree_cpu_seconds(pids) - server0 if pids else None
     done.set()
     if sampler is not None:
         await sampler
@@ -548,6 +574,7 @@ async def run_round(
         wall_s=wall,
         sessions_per_s=ok / wall if wall > 0 else 0.0,
         client_cpu_s=cpu,
+        server_cpu_s=server_cpu,
         kib_per_session=sum(r.bytes_received for r in results) / n / 1024,
         rss_before_mib=rss_before / mib if pids else None,
         rss_peak_mib=peak / mib if pids else None,
@@ -568,8 +595,9 @@ def markdown(rounds: list[RoundResult], meta: dict[str, Any]) -> str:
         f"streamlit {meta['streamlit']}; times in seconds.",
         "",
         "| page | N | ok | errors | load p50 | load p95 | load max | rerun p50 | rerun p95 "
-        "| rerun max | sessions/s | KiB/session | RSS before MiB | RSS peak MiB | backends |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| rerun max | sessions/s | KiB/session | RSS before MiB | RSS peak MiB "
+        "| server CPU s | client CPU s | backends |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rounds:
         backends = ", ".join(f"{k}: {v}" for k, v in sorted(r.backends.items())) or "-"
@@ -577,7 +605,8 @@ def markdown(rounds: list[RoundResult], meta: dict[str, Any]) -> str:
             f"| {r.page} | {r.n} | {r.ok} | {r.errors} | {_f(r.load_p50)} | {_f(r.load_p95)} "
             f"| {_f(r.load_max)} | {_f(r.rerun_p50)} | {_f(r.rerun_p95)} | {_f(r.rerun_max)} "
             f"| {_f(r.sessions_per_s)} | {r.kib_per_session:.0f} | {_f(r.rss_before_mib, 0)} "
-            f"| {_f(r.rss_peak_mib, 0)} | {backends} |"
+            f"| {_f(r.rss_peak_mib, 0)} | {_f(r.server_cpu_s, 1)} | {r.client_cpu_s:.1f} "
+            f"| {backends} |"
         )
     widgets = sorted({f"{r.page}: {r.widget}" for r in rounds if r.widget})
     if widgets:
