@@ -25,8 +25,8 @@ with col_controls:
     if problem:
         st.error(t("method.invalid", problem=problem))
     st.markdown(f"**{t('method.export')}**")
-    left, right = st.columns(2)
-    left.download_button(
+    row = st.container(horizontal=True, gap="small")  # one message for the row, not three
+    row.download_button(
         t("method.export_json"),
         data=method_text(method, "json"),
         file_name="readiness-method.json",
@@ -35,7 +35,7 @@ with col_controls:
         on_click="ignore",
         icon=":material/download:",
     )
-    right.download_button(
+    row.download_button(
         t("method.export_yaml"),
         data=method_text(method, "yaml"),
         file_name="readiness-method.yaml",
@@ -93,9 +93,10 @@ downloads.figure(
 )
 
 st.subheader(t("method.uncertainty"))
-st.markdown(t("method.uncertainty_intro", n=state.UNCERTAINTY_SAMPLES))
+st.markdown(  # the intro and the first chart's title: one element
+    f"{t('method.uncertainty_intro', n=state.UNCERTAINTY_SAMPLES)}\n\n**{t('method.sensitivity')}**"
+)
 unc = state.uncertainty(year, method)
-st.markdown(f"**{t('method.sensitivity')}**")
 chart = state.view("method_sensitivity", year, unc.spec.n, method=method)
 downloads.figure(
     chart.figure,

@@ -88,17 +88,12 @@ if sw.empty:
 else:
     left, right = st.columns(2)
     for col, kind in ((left, "strength"), (right, "weakness")):
-        col.markdown(f"**{t(f'profile.{kind}')}**")
-        for row in sw[sw["kind"] == kind].itertuples():
-            col.markdown(
-                t(
-                    "profile.sw_line",
-                    indicator=row.indicator_name,
-                    rank=row.rank,
-                    of=row.of,
-                    score=f"{row.score:.0f}",
-                )
-            )
+        lines = [
+            t("profile.sw_line", indicator=row.indicator_name, rank=row.rank, of=row.of,
+              score=f"{row.score:.0f}")
+            for row in sw[sw["kind"] == kind].itertuples()
+        ]  # fmt: skip
+        col.markdown("\n".join([f"**{t(f'profile.{kind}')}**", "", *lines]))  # one list
     downloads.offer(labelled(sw), t("profile.sw_name", economy=iso3, year=year), "profile_sw")
 
 st.subheader(t("profile.trends"))
