@@ -40,8 +40,9 @@ mode = col_mode.radio(
     disabled=not group,
 )
 
-with st.spinner(t("busy.computing")):
-    chart = state.view("world_map", code, year, group, mode if group else "highlight")
+chart = state.view(
+    "world_map", code, year, group, mode if group else "highlight", busy=t("busy.computing")
+)
 st.caption(chart.note)
 if group:
     st.caption(t(f"map.{mode}_note", group=group_names[group]))

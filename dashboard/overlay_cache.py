@@ -17,6 +17,7 @@ session's state for Streamlit's reconnect window, then goes with it).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import itertools
@@ -167,20 +168,44 @@ def token_cache(max_entries: int) -> Callable[[Callable[P, R]], Callable[P, R]]:
     token: shared for "base", held by the sessions that hold the overlay otherwise.
 
     Arguments whose name starts with `_` are not part of the key (as in Streamlit's caches).
+    `func.cached(*args)` is True when the shared cache surely holds that call's value: a call
+    returned it and nothing of the function was evicted since (a spinner can then be skipped).
     """
 
     def wrap(func: Callable[P, R]) -> Callable[P, R]:
-        shared = st.cache_resource(show_spinner=False, max_entries=max_entries)(func)
+        held: set[tuple] = set()  # keys of base values returned since the last eviction
+        held_lock = threading.Lock()
+
+        def forget(_value: object) -> None:  # Streamlit evicted or cleared an entry
+            with held_lock:
+                held.clear()
+
+        shared = st.cache_resource(show_spinner=False, max_entries=max_entries, on_release=forget)(
+            func
+        )
         signature = inspect.signature(func)
         keyed = [n for n in signature.parameters if not n.startswith("_")]
         name = f"{func.__module__}.{func.__qualname__}"
         per_overlay = min(max_entries, MAX_ENTRIES_PER_OVERLAY)
 
+        def key_of(args: tuple, kwargs: dict) -> tuple:
+            bound = signature.bind(*args, **kwargs)
+            return tuple(bound.arguments.get(n) for n in keyed)
+
+        def cached(*args: P.args, **kwargs: P.kwargs) -> bool:
+            key = key_of(args, kwargs)
+            with held_lock, contextlib.suppress(TypeError):
+                return key[0] == BASE_TOKEN and key in held
+            return False
+
         @functools.wraps(func)
         def call(*args: P.args, **kwargs: P.kwargs) -> R:
             token = args[0] if args else kwargs[keyed[0]]  # the first argument is the token
             if token == BASE_TOKEN:
-                return shared(*args, **kwargs)
+                value = shared(*args, **kwargs)
+                with held_lock, contextlib.suppress(TypeError):  # an unhashable key: not held
+                    held.add(key_of(args, kwargs))
+                return value
             holder = _LIVE.get(str(token))
             if holder is None:  # no session holds this data: compute, keep nothing
                 return func(*args, **kwargs)
@@ -195,6 +220,7 @@ def token_cache(max_entries: int) -> Callable[[Callable[P, R]], Callable[P, R]]:
             return value
 
         call.clear = shared.clear  # type: ignore[attr-defined]
+        call.cached = cached  # type: ignore[attr-defined]
         return call
 
     return wrap

@@ -159,6 +159,15 @@ def in_language(
     return replace(res, framework=hit[1])
 
 
+def _behind_spinner(text: str, cached_func: Callable[..., Any], *args: Any) -> Any:
+    """cached_func(*args) behind st.spinner, unless its value is surely cached already: a spinner
+    starts a timer thread and sends the browser a message on every run, even a cached one."""
+    if cached_func.cached(*args):  # type: ignore[attr-defined]
+        return cached_func(*args)
+    with st.spinner(text):
+        return cached_func(*args)
+
+
 @token_cache(16)
 def _results_by_year(token: str, key: str, _snap: Snapshot) -> dict[int, Result]:
     framework, panel = _inputs(token, _snap)
@@ -170,8 +179,9 @@ def _results_by_year(token: str, key: str, _snap: Snapshot) -> dict[int, Result]
 def results_by_year(method: Method | None = None) -> dict[int, Result]:
     """One result per reference year, from the first index year to the latest."""
     method = current_method() if method is None else method
-    with st.spinner(t("busy.computing")):
-        results = _results_by_year(data_token(), method_key(method), active_snapshot())
+    results = _behind_spinner(
+        t("busy.computing"), _results_by_year, data_token(), method_key(method), active_snapshot()
+    )
     return {year: in_language(res) for year, res in results.items()}
 
 
@@ -195,8 +205,10 @@ def uncertainty(
         st.caption(note)
     method = current_method() if method is None else method
     year = current_year() if year is None else year
-    with st.spinner(t("busy.uncertainty", n=n)):
-        return _uncertainty(data_token(), int(year), method_key(method), n, active_snapshot())
+    return _behind_spinner(
+        t("busy.uncertainty", n=n),
+        _uncertainty, data_token(), int(year), method_key(method), n, active_snapshot(),
+    )  # fmt: skip
 
 
 @token_cache(32)
@@ -376,8 +388,9 @@ def _gap_inputs(token: str, key: str, _snap: Snapshot) -> Any:
 def gap_inputs(method: Method | None = None) -> Any:
     """The gap cubes (values, scores, populations by year) for the active data and method."""
     method = current_method() if method is None else method
-    with st.spinner(t("busy.computing")):
-        return _gap_inputs(data_token(), method_key(method), active_snapshot())
+    return _behind_spinner(
+        t("busy.computing"), _gap_inputs, data_token(), method_key(method), active_snapshot()
+    )
 
 
 @token_cache(8)
@@ -390,8 +403,9 @@ def _gap_table(token: str, key: str, _snap: Snapshot) -> pd.DataFrame:
 def gap_table(method: Method | None = None) -> pd.DataFrame:
     """Every standard group's gaps for every reference year and code (read-only)."""
     method = current_method() if method is None else method
-    with st.spinner(t("busy.computing")):
-        return _gap_table(data_token(), method_key(method), active_snapshot())
+    return _behind_spinner(
+        t("busy.computing"), _gap_table, data_token(), method_key(method), active_snapshot()
+    )
 
 
 @token_cache(256)
@@ -499,12 +513,16 @@ def _shared_view(token: str, name: str, key: str, lang: str, args: tuple, _snap:
     return view
 
 
-def view(name: str, *args: Any, method: Method | None = None) -> Any:
+def view(name: str, *args: Any, method: Method | None = None, busy: str = "") -> Any:
     """dashboard.shared_views.<name>(shared inputs, *args): built once for every session that
     shows it with the same data, method and language, and shared read-only (never change it).
 
-    Views of uploaded data are held by the sessions that hold the upload (token_cache).
+    Views of uploaded data are held by the sessions that hold the upload (token_cache). With
+    `busy`, a spinner with that text shows while the view is built (not once it is cached).
     """
     method = current_method() if method is None else method
     key = tuple(tuple(a) if isinstance(a, list) else a for a in args)  # hashable, same key
-    return _shared_view(data_token(), name, method_key(method), language(), key, active_snapshot())
+    inputs = (data_token(), name, method_key(method), language(), key, active_snapshot())
+    if busy:
+        return _behind_spinner(busy, _shared_view, *inputs)
+    return _shared_view(*inputs)
