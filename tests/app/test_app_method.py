@@ -22,7 +22,8 @@ def metrics(at) -> dict[str, str]:
 
 
 def top_ten(at):
-    return at.table[0].value
+    """The "most ready under this method" table: the first grid of the results, ten rows."""
+    return next(d.value for d in at.dataframe if len(d.value) == 10)
 
 
 def test_default_method_changes_nothing():
