@@ -1,6 +1,8 @@
 """Benchmark of the map in a real browser: time from navigation to the map's shapes drawn.
 
-Run: `.venv/bin/python bench/browser.py [--runs N] [--path PATH]` from the repository root.
+Run: `.venv/bin/python bench/browser.py [--runs N] [--path PATH] [--url URL]` from the
+repository root; `--url` times a running server or cluster (loopback only, e.g. the nginx of
+`scripts/serve-cluster`, which serves Streamlit's bundle from its cache) instead of starting one.
 
 Starts `streamlit run app.py` on a free 127.0.0.1 port and Debian chromium (Playwright, never
 `playwright install`), loads the map once to warm the server's caches, then opens the map in N
@@ -20,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -105,16 +108,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="fresh contexts to time (default 5)")
     parser.add_argument("--path", default="", help="page and query, e.g. '?year=2022'")
+    parser.add_argument("--url", help="a running server or cluster on 127.0.0.1, e.g. :8080")
     args = parser.parse_args()
+    if args.url and urllib.parse.urlsplit(args.url).hostname not in ("127.0.0.1", "localhost"):
+        raise SystemExit("--url must be a loopback address (127.0.0.1)")
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
         print("time to map: skipped (no chromium; run scripts/ensure-chromium.sh)")
         return
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    proc = start_server(port)
-    url = f"http://127.0.0.1:{port}/{args.path}"
+    if args.url:
+        proc, url = None, f"{args.url.rstrip('/')}/{args.path}"
+    else:
+        port = _free_port()
+        proc = start_server(port)
+        url = f"http://127.0.0.1:{port}/{args.path}"
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=FLAGS, headless=True)
@@ -123,8 +132,9 @@ def main() -> None:
             runs = [time_to_map(browser, url) for _ in range(max(1, args.runs))]
             browser.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=15)
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=15)
     for k, r in enumerate(runs, 1):
         print(
             f"  run {k}: {r['s']:.2f} s; messages sent {r['sent']}; websocket "
