@@ -379,18 +379,23 @@ def _children() -> dict[int, list[int]]:
     return kids
 
 
-def tree_rss_bytes(pids: list[int]) -> int:
-    """VmRSS summed over the processes and all their descendants (0 for none alive)."""
+def _tree(pids: list[int]) -> list[int]:
+    """The processes and all their descendants (at most 10,000)."""
     kids = _children()
     seen: set[int] = set()
     todo = list(pids)
-    total = 0
     while todo and len(seen) < 10_000:
         pid = todo.pop()
-        if pid in seen:
-            continue
-        seen.add(pid)
-        todo.extend(kids.get(pid, []))
+        if pid not in seen:
+            seen.add(pid)
+            todo.extend(kids.get(pid, []))
+    return sorted(seen)
+
+
+def tree_rss_bytes(pids: list[int]) -> int:
+    """VmRSS summed over the processes and all their descendants (0 for none alive)."""
+    total = 0
+    for pid in _tree(pids):
         try:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -403,23 +408,14 @@ def tree_rss_bytes(pids: list[int]) -> int:
 
 def tree_cpu_seconds(pids: list[int]) -> float:
     """User + system CPU seconds of the processes and their live descendants (/proc)."""
-    kids = _children()
-    tick = os.sysconf("SC_CLK_TCK")
-    seen: set[int] = set()
-    todo = list(pids)
     total = 0
-    while todo and len(seen) < 10_000:
-        pid = todo.pop()
-        if pid in seen:
-            continue
-        seen.add(pid)
-        todo.extend(kids.get(pid, []))
+    for pid in _tree(pids):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         total += int(fields[11]) + int(fields[12])
-    return total / tick
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 class StartedServer:
