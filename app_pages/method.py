@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import downloads, state
 from dashboard import method_controls as controls
-from dashboard.i18n import grid, labelled, t
+from dashboard.i18n import labelled, t, written
 from dashboard.layout import footer, header
 from readiness.errors import ReadinessError
 from readiness.figures import views
@@ -71,7 +71,7 @@ with col_results:
         st.caption(t("method.is_default"))
     st.markdown(f"**{t('method.top')}**")
     top = changes.head(10)[["rank", "name", "index", "default_rank", "change"]]
-    st.dataframe(**grid(labelled(top)), hide_index=True)
+    st.table(written(labelled(top)), hide_index=True)  # a real HTML table: copy, paste, read
     downloads.offer(labelled(top), t("method.top_name", year=year), "method_top")
 
     st.subheader(t("method.ranks"))

@@ -131,14 +131,30 @@ def localized(frame: pd.DataFrame, digits: dict[str, int] | None = None) -> Styl
     itself ("." decimals). A missing value shows as MISSING, never as 0. Integer columns
     (years, counts) are left as they are.
     """
+    formats = _number_formats(frame, digits)
+    decimal = list(formats)
+    others = [c for c in frame.columns if c not in formats]
+    return frame.style.format(formats, subset=decimal).format(na_rep=MISSING, subset=others)
+
+
+def written(frame: pd.DataFrame, digits: dict[str, int] | None = None) -> pd.DataFrame:
+    """A small static table (st.table) with its decimal columns as the text `localized` shows:
+    no pandas Styler, which Streamlit renders in full on every run (about 30 ms a run for a
+    ten-row table under load). Those columns become text; give downloads `frame` itself."""
+    out = frame.copy()
+    for column, write in _number_formats(frame, digits).items():
+        out[column] = frame[column].map(write)
+    return out
+
+
+def _number_formats(frame: pd.DataFrame, digits: dict[str, int] | None) -> dict:
+    """Per decimal column, the function writing a cell in the session's language (Babel)."""
     lang, digits = language(), digits or {}
     years = _year_columns()
-    decimal = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
-    formats = {
+    return {
         c: functools.partial(number_cell, lang=lang, digits=0, grouping=False)
         if c in years
         else functools.partial(number_cell, lang=lang, digits=digits.get(c, 1))
-        for c in decimal
+        for c in frame.columns
+        if pd.api.types.is_float_dtype(frame[c])
     }
-    others = [c for c in frame.columns if c not in formats]
-    return frame.style.format(formats, subset=decimal).format(na_rep=MISSING, subset=others)

@@ -36,9 +36,7 @@ def grid_format(table, column: str) -> str | None:
     return config.get("type_config", {}).get("format")
 
 
-@pytest.mark.parametrize(
-    "page", ["app_pages/gaps.py", "app_pages/data_sources.py", "app_pages/method.py"]
-)
+@pytest.mark.parametrize("page", ["app_pages/gaps.py", "app_pages/data_sources.py"])
 def test_decimals_follow_the_page_language(page):
     en_table, en_values, en_cols = first_decimal_table(open_app(page))
     fr_table, fr_values, fr_cols = first_decimal_table(open_app(page, lang="fr"))

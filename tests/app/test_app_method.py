@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import yaml
@@ -22,8 +23,7 @@ def metrics(at) -> dict[str, str]:
 
 
 def top_ten(at):
-    """The "most ready under this method" table: the first grid of the results, ten rows."""
-    return next(d.value for d in at.dataframe if len(d.value) == 10)
+    return at.table[0].value
 
 
 def test_default_method_changes_nothing():
@@ -151,3 +151,12 @@ def test_uncertainty_section_shows_the_monte_carlo():
     intervals = next(d.value for d in at.dataframe if "Rank (5th pct)" in d.value.columns)
     row = intervals[intervals["Code"] == "KEN"].iloc[0]
     assert row["Rank (5th pct)"] == unc.ranks.loc["KEN", "rank_p05"]
+
+
+def test_the_top_ten_writes_its_scores_as_the_language_does():
+    """A static table of text (no Styler): "54,4" in French, "54.4" in English, same rows."""
+    en, fr = top_ten(open_app(METHOD)), top_ten(open_app(METHOD, lang="fr"))
+    assert len(en) == len(fr) == 10
+    english = [str(v) for v in en.iloc[:, 2]]
+    assert all(re.fullmatch(r"\d+\.\d", v) for v in english), english
+    assert [str(v) for v in fr.iloc[:, 2]] == [v.replace(".", ",") for v in english]
