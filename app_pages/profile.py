@@ -27,9 +27,7 @@ year = col_year.select_slider(
 )
 state.set_shared("economy", iso3)
 
-result = state.result(year)
-intervals = state.uncertainty(year).ranks
-scores = views.profile_scores(result, iso3, intervals)
+scores = state.view("profile_scores", iso3, year)  # shared by every session that shows it
 index_row = scores.iloc[0]
 name = names[iso3]
 

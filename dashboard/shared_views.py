@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from readiness.figures import charts, maps, palette, views
 from readiness.gaps.analysis import economy_gaps
 from readiness.gaps.datagaps import economy_status
+from readiness.index.uncertainty import PUBLISHED_SAMPLES
 
 if TYPE_CHECKING:
     from dashboard.state import Shared
@@ -232,6 +233,12 @@ def method_intervals(shared: Shared, year: int, n: int, iso3: str) -> Chart:
         labels={"nominal": shared.t("method.rank"), "interval": shared.t("method.interval")},
     )
     return Chart(fig, shared.labelled(intervals))
+
+
+def profile_scores(shared: Shared, iso3: str, year: int) -> pd.DataFrame:
+    """An economy's index and pillar scores, ranks, coverage, tier and rank interval."""
+    intervals = shared.uncertainty(year, PUBLISHED_SAMPLES).ranks
+    return views.profile_scores(shared.result(year), iso3, intervals)
 
 
 def profile_indicators(shared: Shared, iso3: str, year: int) -> pd.DataFrame:
