@@ -61,7 +61,7 @@ with col_results:
         footer()
         st.stop()
     default = state.result(year, Method())
-    changes = views.rank_change(default, result)
+    changes = views.rank_change(default, result, state.name_map())
     moved = changes[changes["change"].fillna(0) != 0]
     a, b, c = st.columns(3)
     a.metric(t("method.scored"), int(changes["rank"].notna().sum()))

@@ -7,7 +7,7 @@ the change in the same run.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import streamlit as st
@@ -141,9 +141,11 @@ def import_file(framework: Framework) -> None:
 def draw(framework: Framework) -> None:
     """Every control of the what-if, in the order a user thinks about them."""
     kw = {"on_change": apply, "args": (framework,)}
+    cat = state.catalogue()  # pillar and indicator names in the session's language
+    names = {**{p.code: p.name for p in cat.pillars}, **{i.code: i.name for i in cat.indicators}}
     st.button(t("method.reset"), on_click=reset, icon=":material/restart_alt:", key="m_reset")
     st.markdown(f"**{t('method.pillar_weights')}**")
-    _weight_inputs(framework, framework.pillars, kw)
+    _weight_inputs(framework, framework.pillars, names, kw)
     # A box per indicator, drawn only once the expander is opened (a rerun): the page's first
     # load is some thirty messages lighter. The key has no PREFIX, so a reset leaves it open.
     indicators = st.expander(
@@ -152,8 +154,8 @@ def draw(framework: Framework) -> None:
     if indicators.open:
         with indicators:
             for pillar in framework.pillars:
-                st.caption(framework.by_code[pillar].name)
-                _weight_inputs(framework, framework.children(pillar), kw)
+                st.caption(names.get(pillar, framework.by_code[pillar].name))
+                _weight_inputs(framework, framework.children(pillar), names, kw)
     else:  # Streamlit would bring back a box's value from before it was last drawn: the method
         # holds the weight while the box is away (method_from_widgets reads it from there)
         for code in framework.indicators:
@@ -214,12 +216,14 @@ def draw(framework: Framework) -> None:
     )
 
 
-def _weight_inputs(framework: Framework, codes: Sequence[str], kw: dict[str, Any]) -> None:
-    """A weight box per code, two to a row."""
+def _weight_inputs(
+    framework: Framework, codes: Sequence[str], names: Mapping[str, str], kw: dict[str, Any]
+) -> None:
+    """A weight box per code, two to a row, labelled with the code's name in `names`."""
     cols = st.columns(2)
     for i, code in enumerate(codes):
         cols[i % 2].number_input(
-            framework.by_code[code].name,
+            names.get(code, framework.by_code[code].name),
             min_value=0.0,
             max_value=10.0,
             step=0.5,

@@ -196,7 +196,7 @@ def profile_trend(shared: Shared, iso3: str) -> Chart:
 
 def method_ranks(shared: Shared, year: int) -> Chart:
     """Every economy's rank under the session's method against the published default."""
-    changes = views.rank_change(shared.default_result(year), shared.result(year))
+    changes = views.rank_change(shared.default_result(year), shared.result(year), shared.names())
     fig = charts.rank_shift(
         changes,
         labels={"default": shared.t("method.default_rank"), "new": shared.t("method.new_rank")},

@@ -367,12 +367,18 @@ def compare_over_time(
 
 
 # --- method what-if --------------------------------------------------------------------------
-def rank_change(default: Result, current: Result) -> pd.DataFrame:
-    """Index score and rank under the default and the what-if method; change > 0 = moved up."""
+def rank_change(
+    default: Result, current: Result, names: Mapping[str, str] | pd.Series | None = None
+) -> pd.DataFrame:
+    """Index score and rank under the default and the what-if method; change > 0 = moved up.
+
+    `names` (ISO3 -> name, in the reader's language) name the economies; else the units' own.
+    """
+    name = current.units["name"] if names is None else pd.Series(names)
     out = pd.DataFrame(
         {
             "code": current.raw.index,
-            "name": current.units["name"].reindex(current.raw.index).to_numpy(),
+            "name": name.reindex(current.raw.index).to_numpy(),
             "index": current.index.to_numpy(),
             "rank": current.rank.to_numpy(),
             "default_index": default.index.reindex(current.raw.index).to_numpy(),

@@ -160,3 +160,20 @@ def test_the_top_ten_writes_its_scores_as_the_language_does():
     english = [str(v) for v in en.iloc[:, 2]]
     assert all(re.fullmatch(r"\d+\.\d", v) for v in english), english
     assert [str(v) for v in fr.iloc[:, 2]] == [v.replace(".", ",") for v in english]
+
+
+def test_names_and_weight_boxes_are_in_the_pages_language(snapshot):
+    """French: the ten most ready named as the country master names them in French, the weight
+    boxes labelled with the French pillar names (they were English before)."""
+    from readiness.i18n import translate
+
+    at = open_app(METHOD, lang="fr")
+    top = top_ten(at)
+    french = snapshot.countries.set_index("name_fr")["iso3"]
+    english = set(snapshot.countries["name_en"]) - set(snapshot.countries["name_fr"])
+    names = [str(v) for v in top.iloc[:, 1]]
+    assert all(n in french.index for n in names), names
+    assert not english & set(names)
+    labels = {n.label for n in at.number_input}
+    assert translate("fr", "term.pillar.POLICY.name") in labels
+    assert "Policy, regulation & trust" not in labels
