@@ -400,6 +400,28 @@ def _gap_table(token: str, key: str, _snap: Snapshot) -> pd.DataFrame:
     return build(_gap_inputs(token, key, _snap))
 
 
+@token_cache(16)
+def _gap_table_in(token: str, key: str, lang: str, _snap: Snapshot) -> pd.DataFrame:
+    """The gap table with its group labels, measure names and units in the language (the
+    analytics write them in English); its numbers are the cached table's own."""
+    from readiness.i18n import has, translate
+
+    table = _gap_table(token, key, _snap)
+    if lang == "en":
+        return table
+    cat = _catalogue(token, lang, _snap)
+    names = {INDEX_CODE: cat.index_name, **{p.code: p.name for p in cat.pillars}}
+    names.update({i.code: i.name for i in cat.indicators})
+    units = {i.code: str(i.unit) for i in cat.indicators}
+    groups = [g for g in table["group"].unique() if has(f"group.{g}")]
+    labels = {g: translate(lang, f"group.{g}") for g in groups}
+    out = table.copy()
+    out["name"] = out["code"].map(names).fillna(out["name"])
+    out["unit"] = out["code"].map(units).fillna(out["unit"])
+    out["group_label"] = out["group"].map(labels).fillna(out["group_label"])
+    return out
+
+
 def gap_table(method: Method | None = None) -> pd.DataFrame:
     """Every standard group's gaps for every reference year and code (read-only)."""
     method = current_method() if method is None else method
@@ -492,7 +514,7 @@ class Shared:
         return _gap_inputs(self.token, self.key, self.snap)
 
     def gap_table(self) -> pd.DataFrame:
-        return _gap_table(self.token, self.key, self.snap)
+        return _gap_table_in(self.token, self.key, self.lang, self.snap)
 
     def points(self) -> pd.DataFrame:
         return small_state_points()

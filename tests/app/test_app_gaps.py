@@ -87,3 +87,20 @@ def test_a_group_report_is_offered_for_the_picked_groups():
         "Least developed countries (LDC)", "Small island developing States (SIDS)",
     ]  # fmt: skip
     assert at.button(key="gaps_report_file_prepare").label == "Prepare report"
+
+
+def test_the_heat_maps_name_groups_and_targets_in_the_pages_language():
+    """French: the distance-to-target heat map's rows are the groups' French names and its
+    columns the indicators' (the gap analytics write them in English)."""
+    import json
+
+    from readiness.i18n import translate
+
+    at = open_app(GAPS, lang="fr")
+    assert not at.exception
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    heat = next(t for t in spec["data"] if t.get("type") == "heatmap")
+    rows, columns = [str(y) for y in heat["y"]], [str(x) for x in heat["x"]]
+    assert translate("fr", "group.LDC") in rows and "Least developed countries" not in rows
+    assert translate("fr", "term.indicator.internet_use.name") in columns
+    assert "Individuals using the Internet" not in columns
