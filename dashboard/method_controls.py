@@ -141,8 +141,7 @@ def import_file(framework: Framework) -> None:
 def draw(framework: Framework) -> None:
     """Every control of the what-if, in the order a user thinks about them."""
     kw = {"on_change": apply, "args": (framework,)}
-    cat = state.catalogue()  # pillar and indicator names in the session's language
-    names = {**{p.code: p.name for p in cat.pillars}, **{i.code: i.name for i in cat.indicators}}
+    names = state.catalogue().names()  # pillar and indicator names in the session's language
     st.button(t("method.reset"), on_click=reset, icon=":material/restart_alt:", key="m_reset")
     st.markdown(f"**{t('method.pillar_weights')}**")
     _weight_inputs(framework, framework.pillars, names, kw)

@@ -150,9 +150,7 @@ def in_language(
     hit = _RENAMED.get((id(fw), lang))
     if hit is None or hit[0] is not fw:
         cat = _catalogue(token or data_token(), lang, snap or active_snapshot())
-        names = {INDEX_CODE: cat.index_name}
-        names.update({p.code: p.name for p in cat.pillars})
-        names.update({i.code: i.name for i in cat.indicators})
+        names = cat.names()
         if len(_RENAMED) > 256:  # one entry per framework and language; frameworks are few
             _RENAMED.clear()
         hit = _RENAMED[(id(fw), lang)] = (fw, fw.renamed(names))
@@ -319,8 +317,6 @@ def current_peers() -> list[str]:
 
 
 def current_indicator() -> str:
-    from readiness.data.catalogue import INDEX_CODE
-
     code = st.session_state.get("indicator")
     snap = active_snapshot()
     known = {INDEX_CODE, *snap.catalogue.pillar_codes, *snap.catalogue.codes}
@@ -410,8 +406,7 @@ def _gap_table_in(token: str, key: str, lang: str, _snap: Snapshot) -> pd.DataFr
     if lang == "en":
         return table
     cat = _catalogue(token, lang, _snap)
-    names = {INDEX_CODE: cat.index_name, **{p.code: p.name for p in cat.pillars}}
-    names.update({i.code: i.name for i in cat.indicators})
+    names = cat.names()
     units = {i.code: str(i.unit) for i in cat.indicators}
     groups = [g for g in table["group"].unique() if has(f"group.{g}")]
     labels = {g: translate(lang, f"group.{g}") for g in groups}

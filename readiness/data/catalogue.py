@@ -161,6 +161,14 @@ class Catalogue:
     def pillar_codes(self) -> tuple[str, ...]:
         return tuple(p.code for p in self.pillars)
 
+    def names(self) -> dict[str, str]:
+        """Code -> name of the index, every pillar and every indicator (in the catalogue's
+        language, for a `translated` one)."""
+        out = {INDEX_CODE: self.index_name}
+        out.update({p.code: p.name for p in self.pillars})
+        out.update({i.code: i.name for i in self.indicators})
+        return out
+
     def framework_table(self) -> pd.DataFrame:
         """The COINr-style framework: iCode, iName, Parent, Level, Weight, Direction."""
         rows = [

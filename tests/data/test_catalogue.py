@@ -70,3 +70,15 @@ def test_a_broken_catalogue_reports_every_problem(tmp_path: Path):
     assert "source 'NOWHERE' is not declared" in message
     assert "missing key(s) ['goalposts']" in message
     assert "used twice" in message
+
+
+def test_names_cover_the_index_pillars_and_indicators_in_the_catalogues_language(snapshot):
+    from readiness.data.catalogue import INDEX_CODE
+    from readiness.i18n import translate
+
+    cat = snapshot.catalogue
+    names = cat.names()
+    assert set(names) == {INDEX_CODE, *cat.pillar_codes, *cat.codes}
+    french = cat.translated("fr").names()
+    assert french["internet_use"] == translate("fr", "term.indicator.internet_use.name")
+    assert french[INDEX_CODE] == translate("fr", "term.index.name") != names[INDEX_CODE]
