@@ -7,6 +7,7 @@ tags in text as markup, so every label is escaped with `_label` first.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import re
@@ -216,7 +217,7 @@ def gap_bars(
     fig.update_xaxes(range=[0, 135], title={"text": "Progress to the 2030 target (%)"})
     fig.update_yaxes(autorange="reversed", tickfont={"size": 10})
     lines = max((name.count("<br>") + 1 for name in fig.data[0].y), default=1)
-    return _layout(fig, title, 140 + (14 + 12 * max(lines, 1)) * len(rows))
+    return _layout(fig, title, 140 + (14 + 12 * lines) * len(rows))
 
 
 _BUILDERS = {
@@ -243,12 +244,10 @@ def render(spec) -> go.Figure:
     if builder is None:
         raise ReadinessError(f"no chart builder for figure kind {spec.kind!r}")
     lang = spec.option("lang")  # set by readiness.reports.localise; English when absent
-    if lang:
-        with numbers_in(lang):
-            fig = builder(spec)
-        fig.update_layout(separators=plotly_separators(lang))
-    else:
+    with numbers_in(lang) if lang else contextlib.nullcontext():
         fig = builder(spec)
+    if lang:
+        fig.update_layout(separators=plotly_separators(lang))
     axis = spec.option("axis_title")  # in the report's language (readiness.reports.localise)
     if axis:
         fig.update_xaxes(title={"text": _label(axis)})

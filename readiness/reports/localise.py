@@ -14,6 +14,7 @@ are told the language for their labels and axes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 import pandas as pd
@@ -147,11 +148,19 @@ class _Translator:
 
     def frame(self, frame: pd.DataFrame, codes: frozenset[str] = frozenset()) -> pd.DataFrame:
         """Names and cells translated; the `codes` columns' cells stay as they are."""
-        out = frame.copy()
-        for col in out.columns:
-            if col not in codes and not pd.api.types.is_numeric_dtype(out[col]):
-                out[col] = out[col].map(self)
-        return out.rename(columns=self)
+        return _text_cells(frame, self, codes).rename(columns=self)
+
+
+def _text_cells(
+    table: pd.DataFrame, write: Callable[[str], object], skip: frozenset[str] = frozenset()
+) -> pd.DataFrame:
+    """A copy of the table with every text cell through `write` (numeric and `skip` columns,
+    and cells that are not text, as they are)."""
+    out = table.copy()
+    for col in out.columns:
+        if col not in skip and not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(lambda v: write(v) if isinstance(v, str) else v)
+    return out
 
 
 def localise(report: Report, ctx: Context, lang: str) -> Report:
@@ -170,22 +179,16 @@ def _numbers_written(report: Report, lang: str) -> Report:
     template's own text ("SDG 7.1", "CC BY 4.0") is never read as a number.
     """
 
-    def written(text: object) -> object:
-        return local_numbers(text, lang) if isinstance(text, str) else text
-
-    def cells(table: pd.DataFrame) -> pd.DataFrame:
-        out = table.copy()
-        for col in out.columns:
-            if not pd.api.types.is_numeric_dtype(out[col]):
-                out[col] = out[col].map(written)
-        return out
+    def written(text: str) -> str:
+        return local_numbers(text, lang)
 
     def section(s: Section) -> Section:
-        return replace(s, tables=tuple(replace(t, frame=cells(t.frame)) for t in s.tables))
+        tables = tuple(replace(t, frame=_text_cells(t.frame, written)) for t in s.tables)
+        return replace(s, tables=tables)
 
     return replace(
         report,
-        key_figures=tuple(replace(k, value=str(written(k.value))) for k in report.key_figures),
+        key_figures=tuple(replace(k, value=written(k.value)) for k in report.key_figures),
         sections=tuple(map(section, report.sections)),
         highlights=tuple(local_numbers(h, lang) for h in report.highlights),
     )
@@ -196,11 +199,7 @@ def _ltr_runs_marked(report: Report) -> Report:
     m = mark_ltr_runs
 
     def frame(table: pd.DataFrame) -> pd.DataFrame:
-        out = table.copy()
-        for col in out.columns:
-            if not pd.api.types.is_numeric_dtype(out[col]):
-                out[col] = out[col].map(lambda v: m(v) if isinstance(v, str) else v)
-        return out.rename(columns=lambda c: m(c) if isinstance(c, str) else c)
+        return _text_cells(table, m).rename(columns=lambda c: m(c) if isinstance(c, str) else c)
 
     def section(s: Section) -> Section:
         return replace(
