@@ -190,14 +190,6 @@ class _Renderer:
         self.browser = _Browser(tabs)
         self.restarts = 0
 
-    @property
-    def _thread(self) -> threading.Thread:
-        return self.browser._thread
-
-    @property
-    def _kaleido(self) -> Any:
-        return self.browser._kaleido
-
     def render(self, jobs: Sequence[tuple[Any, dict[str, Any]]]) -> list[bytes]:
         for attempt in range(1, ATTEMPTS + 1):
             browser = self.browser

@@ -86,7 +86,7 @@ def test_the_image_server_renders_identical_figures_once(monkeypatch):
     assert len(rendered) == 2
     assert first == second and other != first
     assert export._cache is None and export._renderer is None  # closed with the outer block
-    assert not renderer._thread.is_alive()
+    assert not renderer.browser._thread.is_alive()
 
 
 def test_a_batch_renders_side_by_side_in_order():
@@ -112,7 +112,7 @@ def test_tabs_are_reused_without_a_reload_and_draw_the_same_bytes(monkeypatch):
     fresh = [export.figure_png(f, 300, 200, 1) for f in figs[:2]]  # a browser each
     with export.image_server():
         warm = [export.figure_png(f, 300, 200, 1) for f in (*figs, map_fig)]
-        kaleido = export._renderer._kaleido if export._renderer else None
+        kaleido = export._renderer.browser._kaleido if export._renderer else None
         assert kaleido is not None and kaleido._renders == len(figs)  # the repeat was cached
     assert warm[:2] == fresh  # byte for byte what a browser of its own draws
 
@@ -128,9 +128,9 @@ def test_keep_warm_holds_one_browser_until_it_cools():
     export.keep_warm(0.3)  # extended (shortened here): still the same browser
     assert export._renderer is renderer
     deadline = time.monotonic() + 30
-    while (export._renderer or renderer._thread.is_alive()) and time.monotonic() < deadline:
+    while (export._renderer or renderer.browser._thread.is_alive()) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert export._renderer is None and not renderer._thread.is_alive()
+    assert export._renderer is None and not renderer.browser._thread.is_alive()
     export.keep_warm(60)
     export.release_warm()
     assert export._renderer is None
