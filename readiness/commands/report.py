@@ -168,11 +168,6 @@ def warm_writer(fmt: str) -> None:
 # Writer processes of a batch. Laying out a PDF (fpdf2's line breaking) costs more than building
 # a report and drawing its charts, so two writers keep both cores busy.
 WRITERS = 2
-# Members prepared at once. Two (one built in Python while chromium draws the other's charts)
-# measured no faster on 2 cores (29-33 s against 27-32 s): the batch is CPU-bound. The hang
-# once seen with two came from chromium's start-up under load, and happens with one too; the
-# image server now bounds every wait and starts a new browser (readiness.reports.export).
-PREPARERS = 1
 
 
 @contextlib.contextmanager
@@ -208,30 +203,30 @@ def write_batch(
     suffix: str,
     progress: Callable[[int, str], None] | None = None,
     in_flight: int = WRITERS,
-    ahead: int = PREPARERS,
 ) -> int:
     """Write one report per member into a zip (written to a temporary name, then renamed).
 
-    The next `ahead` members' reports and charts are prepared in worker threads: one builds a
-    report (Python) while chromium draws another's charts, so neither waits on the other.
-    `write` may return a Future (a writer process): up to `in_flight` files are then being
-    written while the next members are prepared; the zip takes them in the members' order.
+    The next member's report and charts are prepared in a worker thread (chromium draws while
+    this thread writes the current file). Preparing two at once measured no faster on 2 cores
+    (29-33 s against 27-32 s for the LDC batch): the batch is CPU-bound. `write` may return a
+    Future (a writer process): up to `in_flight` files are then being written while the next
+    member is prepared; the zip takes them in the members' order.
     """
     tmp = out.with_name(out.name + ".part")
     size = 0
     try:
         with (
-            ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="report-prepare") as pool,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-prepare") as pool,
             zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf,
         ):
-            upcoming = [pool.submit(prepare, m) for m in members[:ahead]]
+            upcoming = pool.submit(prepare, members[0])
             pending: list[tuple[str, bytes | Future[bytes]]] = []
             for k, iso3 in enumerate(members, start=1):
                 if progress is not None:
                     progress(k, iso3)
-                report, images = upcoming.pop(0).result()
-                if k - 1 + ahead < len(members):
-                    upcoming.append(pool.submit(prepare, members[k - 1 + ahead]))
+                report, images = upcoming.result()
+                if k < len(members):
+                    upcoming = pool.submit(prepare, members[k])
                 pending.append((f"{report.filename_stem}.{suffix}", write(report, images)))
                 while len(pending) > max(1, in_flight):
                     size += _store(zf, *pending.pop(0))
