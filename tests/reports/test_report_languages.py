@@ -235,3 +235,23 @@ def test_arabic_files_print_5_gb_in_that_order(reports):
     for fmt, read in (("docx", docx_text), ("pptx", pptx_text)):
         text = read(write_report(report, fmt, {}))
         assert "(\u200e5 GB)" in text and "GB 5" not in text, fmt
+
+
+@pytest.mark.parametrize(("lang", "sep"), [("fr", " : "), ("zh", "："), ("en", ": ")])
+def test_captions_and_speaker_notes_use_the_languages_label_separator(reports, lang, sep):
+    """"Tableau 1 : Chiffres clés" in French, "表 1：" in Chinese; the deck's notes name a chart
+    with the language's word for figure, never the English "Chart:"."""
+    from docx import Document
+    from pptx import Presentation
+
+    report = reports[lang]
+    doc = Document(io.BytesIO(write_report(report, "docx", {})))
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    table = translate(lang, "report_text.table")
+    key_figures = translate(lang, "report_layout.writer.key_figures")
+    assert captions[0] == f"{table} 1{sep}{key_figures}"
+    deck = Presentation(io.BytesIO(write_report(report, "pptx", {})))
+    notes = "\n".join(s.notes_slide.notes_text_frame.text for s in deck.slides)
+    figure = translate(lang, "report_text.figure")
+    assert f"{figure}{sep}" in notes
+    assert "Chart: " not in notes

@@ -44,6 +44,14 @@ def figure_images(
     return {image_key(key, spec.key): png for (key, spec), png in zip(todo, pngs, strict=True)}
 
 
+def label_separator(lang: str) -> str:
+    """What the language puts between a label and its text: ": " in English, " : " in French,
+    "：" in Chinese ("Figure 3 : ...", "Chart: ..."), from `report_layout.writer.labelled`."""
+    from readiness.i18n import translate
+
+    return translate(lang, "report_layout.writer.labelled", head="", tail="")
+
+
 def image_key(section: str, figure: str) -> str:
     return f"{section}.{figure}"
 
@@ -67,4 +75,7 @@ def write_report(report: Report, fmt: str, images: Mapping[str, bytes] | None = 
     return write_pptx(report, images)
 
 
-__all__ = ["FORMATS", "MEDIA_TYPES", "ReportFormat", "figure_images", "image_key", "write_report"]
+__all__ = [
+    "FORMATS", "MEDIA_TYPES", "ReportFormat", "figure_images", "image_key", "label_separator",
+    "write_report",
+]  # fmt: skip

@@ -15,7 +15,7 @@ from docx.shared import Cm, Pt
 
 from readiness.i18n import LANGUAGE_TAGS, RTL_LANGUAGES, normal_language, translate
 from readiness.reports.model import Report, Table
-from readiness.reports.writers import image_key
+from readiness.reports.writers import image_key, label_separator
 from readiness.uploads.safe import office_text
 
 TABLE_STYLE = "Light Grid Accent 1"
@@ -42,6 +42,7 @@ def write_docx(report: Report, images: Mapping[str, bytes]) -> bytes:
     doc.add_paragraph(office_text(report.subtitle))
     word = {k: translate(report.lang, f"report_layout.writer.{k}") for k in WORDS}
     word.update({k: translate(report.lang, f"report_text.{k}") for k in NUMBERED})
+    sep = label_separator(report.lang)
     contents(doc, word["contents"], word["toc_hint"])
     numbers: dict[str, int] = {}
     key = pd.DataFrame(
@@ -51,7 +52,7 @@ def write_docx(report: Report, images: Mapping[str, bytes]) -> bytes:
             word["note"]: [k.note for k in report.key_figures],
         }
     )
-    _table(doc, Table(word["key_figures"], key), numbers, word["none"], word["table"])
+    _table(doc, Table(word["key_figures"], key), numbers, word["none"], word["table"], sep)
     for section in report.sections:
         doc.add_heading(office_text(section.title), level=1)
         for text in section.paragraphs:
@@ -63,14 +64,15 @@ def write_docx(report: Report, images: Mapping[str, bytes]) -> bytes:
             if png is None:
                 continue
             doc.add_picture(io.BytesIO(png), width=IMAGE_WIDTH)
-            caption(doc, (word["figure"], "Figure"), f"{spec.title}. {spec.caption}", numbers)
+            text = f"{spec.title}. {spec.caption}"
+            caption(doc, (word["figure"], "Figure"), text, numbers, sep)
         for table in section.tables:
-            _table(doc, table, numbers, word["none"], word["table"])
+            _table(doc, table, numbers, word["none"], word["table"], sep)
     doc.add_heading(word["sources"], level=1)
     for c in report.citations:
         p = doc.add_paragraph(style="List Bullet")
         p.add_run(office_text(c.title)).bold = True
-        p.add_run(office_text(f" ({c.producer}; {word['licence']}: {c.licence}). {c.citation}"))
+        p.add_run(office_text(f" ({c.producer}; {word['licence']}{sep}{c.licence}). {c.citation}"))
         if c.url:
             p.add_run(office_text(f" {c.url}"))
     for note in report.notes:
@@ -82,10 +84,15 @@ def write_docx(report: Report, images: Mapping[str, bytes]) -> bytes:
 
 
 def _table(
-    doc, table: Table, numbers: dict[str, int], none: str = "None.", label: str = "Table"
+    doc,
+    table: Table,
+    numbers: dict[str, int],
+    none: str = "None.",
+    label: str = "Table",
+    sep: str = ": ",
 ) -> None:
     frame = table.frame
-    caption(doc, (label, "Table"), table.title, numbers)
+    caption(doc, (label, "Table"), table.title, numbers, sep)
     if frame.empty:
         doc.add_paragraph(none)
         return
@@ -116,17 +123,20 @@ def contents(doc, title: str, hint: str) -> None:
     settings.append(update)
 
 
-def caption(doc, kind: tuple[str, str], text: str, numbers: dict[str, int]) -> None:
+def caption(
+    doc, kind: tuple[str, str], text: str, numbers: dict[str, int], sep: str = ": "
+) -> None:
     """A numbered caption, "Figure 3: ...", with a SEQ field so Word renumbers and lists it.
 
-    `kind` is (the word shown, the field's sequence name); `numbers` counts per sequence.
+    `kind` is (the word shown, the field's sequence name); `numbers` counts per sequence; `sep`
+    is the language's label separator (" : " in French).
     """
     label, sequence = kind
     numbers[sequence] = numbers.get(sequence, 0) + 1
     para = doc.add_paragraph(style="Caption")
     para.add_run(office_text(f"{label} "))
     _field(para, f"SEQ {sequence} \\* ARABIC", str(numbers[sequence]))
-    para.add_run(office_text(f": {text}"))
+    para.add_run(office_text(f"{sep}{text}"))
 
 
 def _field(para, instruction: str, shown: str) -> None:

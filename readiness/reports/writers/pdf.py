@@ -19,7 +19,7 @@ from fpdf.enums import WrapMode, XPos, YPos
 
 from readiness.i18n import direction, translate
 from readiness.reports.model import Report, Table
-from readiness.reports.writers import image_key
+from readiness.reports.writers import image_key, label_separator
 from readiness.reports.writers.pdf_speed import FastTable, add_font, install_line_widths
 from readiness.uploads.safe import pdf_text
 
@@ -206,8 +206,9 @@ def write_pdf(report: Report, images: Mapping[str, bytes]) -> bytes:
     for note in report.notes:
         pdf.para(4.5, pdf_label(note))
         pdf.ln(1)
+    sep = label_separator(report.lang)
     for c in report.citations:
-        text = f"\u2022 {c.title} ({c.producer}; {words['licence']}: {c.licence}). {c.citation}"
+        text = f"\u2022 {c.title} ({c.producer}; {words['licence']}{sep}{c.licence}). {c.citation}"
         if c.url:
             text += f" {c.url}"
         pdf.para(4.5, pdf_label(text))

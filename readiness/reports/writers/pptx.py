@@ -15,7 +15,7 @@ from pptx.util import Emu, Inches, Pt
 
 from readiness.i18n import LANGUAGE_TAGS, RTL_LANGUAGES, normal_language, translate
 from readiness.reports.model import FigureSpec, Report, Table
-from readiness.reports.writers import image_key
+from readiness.reports.writers import image_key, label_separator
 from readiness.reports.writers import pptx_charts as charts
 from readiness.uploads.safe import office_text
 
@@ -57,12 +57,14 @@ def write_pptx(report: Report, images: Mapping[str, bytes]) -> bytes:
     _notes(slide, [report.title, report.subtitle, *key_notes, *summary])
 
     slide = _titled(prs, translate(report.lang, "report_layout.writer.key_figures"), CONTENT)
-    _bullets(slide, [f"{k.label}: {k.value}" + (f" ({k.note})" if k.note else "")
+    sep = label_separator(report.lang)
+    _bullets(slide, [f"{k.label}{sep}{k.value}" + (f" ({k.note})" if k.note else "")
                      for k in report.key_figures])  # fmt: skip
     _notes(slide, key_notes)
     _text_slides(prs, report, summary, findings, key_notes)
 
     sections = {s.key: s for s in report.sections}
+    figure = translate(report.lang, "report_text.figure")  # the speaker notes name each chart
     for what, section_key, ref in DECK:
         section = sections.get(section_key)
         if section is None:
@@ -72,13 +74,14 @@ def write_pptx(report: Report, images: Mapping[str, bytes]) -> bytes:
                 _table_slide(prs, section.tables[ref], key_notes)
             continue
         spec = next((f for f in section.figures if f.key == ref), None)
+        chart = f"{figure}{sep}{spec.title}. {spec.caption}" if spec is not None else ""
         png = images.get(image_key(section_key, str(ref)))
         if spec is not None and png is not None:
-            _figure_slide(prs, spec, png, [*key_notes, f"Chart: {spec.title}. {spec.caption}"])
+            _figure_slide(prs, spec, png, [*key_notes, chart])
         if spec is not None and spec.kind in charts.NATIVE:
             title = translate(report.lang, "report_text.editable_chart", title=spec.title)
             charts.chart_slide(_titled(prs, title), spec, WIDTH)
-            _notes(prs.slides[-1], [*key_notes, f"Chart: {spec.title}. {spec.caption}"])
+            _notes(prs.slides[-1], [*key_notes, chart])
 
     slide = _titled(prs, translate(report.lang, "report_layout.writer.highlights"), CONTENT)
     _bullets(slide, list(report.highlights))
