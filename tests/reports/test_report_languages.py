@@ -239,8 +239,8 @@ def test_arabic_files_print_5_gb_in_that_order(reports):
 
 @pytest.mark.parametrize(("lang", "sep"), [("fr", " : "), ("zh", "："), ("en", ": ")])
 def test_captions_and_speaker_notes_use_the_languages_label_separator(reports, lang, sep):
-    """French captions read "Tableau 1 : Chiffres clés", Chinese "表 1："; the deck's notes name a chart
-    with the language's word for figure, never the English "Chart:"."""
+    """French captions read "Tableau 1 : Chiffres clés", Chinese "表 1："; the deck's notes
+    name a chart with the language's word for figure, never the English "Chart:"."""
     from docx import Document
     from pptx import Presentation
 
