@@ -11,11 +11,16 @@ as the median: the time from navigation start to the choropleth's shapes drawn (
 MutationObserver in the page notes `performance.now()` when 180 `path.choroplethlocation` are in
 the document), the websocket messages the browser sent (each rerun request is one), the bytes it
 received over the websocket and over HTTP, and which topojson it fetched. Target: <= 2 s.
+Also prints the time of a request on a kept-alive connection (a page fetches some sixty scripts
+over six), which Nagle's algorithm on the server's sockets would hold for 40 ms each
+(dashboard/network.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
+import re
 import shutil
 import socket
 import statistics
@@ -104,6 +109,30 @@ def time_to_map(browser: object, url: str, timeout_ms: int = 60_000) -> dict:
     return {"s": drawn_ms / 1000, **seen}
 
 
+def kept_alive_ms(url: str, requests: int = 7) -> float:
+    """Median time of a request for the page's smallest script, after the first, on one
+    kept-alive connection."""
+    parts = urllib.parse.urlsplit(url)
+    with urllib.request.urlopen(f"{parts.scheme}://{parts.netloc}/", timeout=10) as r:
+        scripts = re.findall(r'href="\.?/?(static/js/[^"]+\.js)"', r.read().decode())
+    if not scripts:
+        return float("nan")
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    sizes = {}
+    for path in scripts[:20]:
+        conn.request("GET", f"/{path}")
+        sizes[path] = len(conn.getresponse().read())
+    smallest = min(sizes, key=sizes.__getitem__)
+    times = []
+    for _ in range(requests):
+        t0 = time.perf_counter()
+        conn.request("GET", f"/{smallest}")
+        conn.getresponse().read()
+        times.append(time.perf_counter() - t0)
+    conn.close()
+    return statistics.median(times) * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="fresh contexts to time (default 5)")
@@ -124,6 +153,7 @@ def main() -> None:
         port = _free_port()
         proc = start_server(port)
         url = f"http://127.0.0.1:{port}/{args.path}"
+    keep_alive_ms = None
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=FLAGS, headless=True)
@@ -131,6 +161,7 @@ def main() -> None:
             print(f"time to map, first visit on a cold server: {warm['s']:.2f} s")
             runs = [time_to_map(browser, url) for _ in range(max(1, args.runs))]
             browser.close()
+        keep_alive_ms = kept_alive_ms(url)
     finally:
         if proc is not None:
             proc.terminate()
@@ -144,6 +175,8 @@ def main() -> None:
     median = statistics.median(r["s"] for r in runs)
     ok = "ok" if median <= TARGET_S else "OVER"
     print(f"time to map, warm server (median of {len(runs)}): {median:.2f} s ({ok}, target <= 2 s)")
+    if keep_alive_ms is not None:
+        print(f"a request on a kept-alive connection: {keep_alive_ms:.1f} ms (median)")
 
 
 if __name__ == "__main__":
