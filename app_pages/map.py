@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import downloads, state
 from dashboard.i18n import option_label, t
 from dashboard.layout import footer, header
+from readiness.figures import vega_maps
 
 header(t("map.title"), t("map.intro"), url_keys=("indicator", "year", "group"))
 
@@ -53,13 +54,10 @@ event = downloads.figure(
     key="map_chart",
     on_select="rerun",
     lazy_table=True,  # the map draws first
+    spec=chart.spec,  # drawn by the browser's Vega: no Plotly script before the first shape
 )
 
-picked = None
-points = getattr(getattr(event, "selection", None), "points", None) or []
-if points:
-    data = points[0].get("customdata") or []
-    picked = data[0] if data else points[0].get("location")
+picked = vega_maps.picked(getattr(event, "selection", None))
 col_pick, col_go = st.columns([3, 1], vertical_alignment="bottom")
 choice = col_pick.selectbox(
     t("map.open_profile"),

@@ -7,10 +7,11 @@ repository root; `--url` times a running server or cluster (loopback only, e.g. 
 Starts `streamlit run app.py` on a free 127.0.0.1 port and Debian chromium (Playwright, never
 `playwright install`), loads the map once to warm the server's caches, then opens the map in N
 fresh browser contexts (empty browser cache each, like a new participant) and prints, per run and
-as the median: the time from navigation start to the choropleth's shapes drawn (a
-MutationObserver in the page notes `performance.now()` when 180 `path.choroplethlocation` are in
-the document), the websocket messages the browser sent (each rerun request is one), the bytes it
-received over the websocket and over HTTP, and which topojson it fetched. Target: <= 2 s.
+as the median: the time from navigation start to the map's shapes drawn (a MutationObserver in
+the page notes `performance.now()` when 180 of the world's shapes are in the document: the Vega
+map's `g.mark-shape path`, or Plotly's `path.choroplethlocation`), the websocket messages the
+browser sent (each rerun request is one), the bytes it received over the websocket and over
+HTTP, and which topojson it fetched. Target: <= 2 s.
 Also prints the time of a request on a kept-alive connection (a page fetches some sixty scripts
 over six), which Nagle's algorithm on the server's sockets would hold for 40 ms each
 (dashboard/network.py).
@@ -39,12 +40,15 @@ FLAGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-dev-shm-usage",
 ]  # fmt: skip
+# The world's shapes, as Vega (the dashboard's map) or Plotly (any other map) draws them.
+SHAPES_DRAWN = ".vega-embed g.mark-shape path, path.choroplethlocation"
 # Runs before any page script: notes when the map's shapes are in the document.
 WATCH_MAP = f"""
 (() => {{
+  const SHAPES_DRAWN = "{SHAPES_DRAWN}";
   const seen = () => {{
     if (window.__mapDrawn) return;
-    if (document.querySelectorAll('path.choroplethlocation').length >= {SHAPES}) {{
+    if (document.querySelectorAll(SHAPES_DRAWN).length >= {SHAPES}) {{
       window.__mapDrawn = performance.now();
     }}
   }};

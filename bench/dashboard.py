@@ -172,7 +172,7 @@ def map_bytes() -> None:
             first = dict(received)
             page.get_by_role("link", name="World map").click()
             page.wait_for_function(
-                "() => document.querySelectorAll('path.choroplethlocation').length >= 180",
+                "() => document.querySelectorAll('.vega-embed g.mark-shape path').length >= 180",
                 timeout=120_000,
             )
             page.wait_for_timeout(1500)

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.i18n import grid, t
+from readiness.figures import vega_maps
 from readiness.figures.charts import APP_TOPOJSON_URL, plotly_config
 from readiness.uploads.safe import neutralise_formulas, to_excel_bytes
 
@@ -37,8 +38,9 @@ def _slug(name: str) -> str:
     return re.sub(r"-+", "-", "".join(kept)).strip("-") or "table"
 
 
-def offer(table: pd.DataFrame, name: str, key: str) -> None:
-    """CSV and Excel downloads of `table` (built lazily, when the user clicks)."""
+def offer(table: pd.DataFrame, name: str, key: str, image: go.Figure | None = None) -> None:
+    """CSV and Excel downloads of `table` (built lazily, when the user clicks); with `image`,
+    that figure as a PNG too (drawn by chromium on the click, as a report's charts are)."""
     slug = _slug(name)
     # One horizontal container, not st.columns: 3 messages to the browser instead of 6 per table
     # (a page with seven tables starts 21 messages lighter under fifty sessions).
@@ -61,6 +63,27 @@ def offer(table: pd.DataFrame, name: str, key: str) -> None:
         icon=":material/download:",
         on_click="ignore",
     )
+    if image is not None:
+        row.download_button(
+            t("download.image"),
+            data=lambda: image_png(image),
+            file_name=f"{slug}.png",
+            mime="image/png",
+            key=f"dl_png_{key}",
+            icon=":material/image:",
+            on_click="ignore",
+        )
+
+
+IMAGE_SIZE = (1400, 700, 2.0)  # width, height (px) and scale: sharp on a slide
+
+
+def image_png(fig: go.Figure) -> bytes:
+    """The figure as a PNG, drawn by the reports' chromium (readiness.reports.export)."""
+    from readiness.reports.export import figure_png
+
+    width, height, scale = IMAGE_SIZE
+    return figure_png(fig, width=width, height=height, scale=scale)
 
 
 def table(
@@ -106,15 +129,20 @@ def figure(
     on_select: str = "ignore",
     column_config: dict | None = None,
     lazy_table: bool = True,
+    spec: dict | None = None,
 ) -> object:
     """A chart with its table one tab away, and downloads of that table; returns the event.
+
+    With `spec`, a Vega-Lite spec of the same chart (readiness.figures.vega_maps), the page
+    draws that, and `fig` is offered as a PNG: the browser then needs no Plotly to draw it.
 
     With `lazy_table` (the default) the table is drawn only once its tab is opened (a rerun):
     the browser then loads the data grid's scripts (1.5 MB) after the chart, not before it can
     draw, and a first load sends neither the table's message nor its Arrow copy (converting a
     table is a large share of the server's time when fifty sessions open a page at once).
     """
-    prefetch_shapes(fig)
+    if spec is None:
+        prefetch_shapes(fig)
     if lazy_table:
         tabs = st.tabs([t("tabs.chart"), t("tabs.table")], key=f"tabs_{key}", on_change="rerun")
     else:
@@ -122,15 +150,20 @@ def figure(
     chart_tab, table_tab = tabs
     with chart_tab:
         kwargs: dict = {}
-        if on_select != "ignore":
-            kwargs = {"on_select": on_select, "selection_mode": "points"}
-        event = st.plotly_chart(
-            fig, width="stretch", config=plotly_config(filename=_slug(name)), key=key, **kwargs
-        )
+        if spec is not None:
+            if on_select != "ignore":
+                kwargs = {"on_select": on_select, "selection_mode": vega_maps.SELECTIONS}
+            event = st.vega_lite_chart(spec, width="stretch", key=key, **kwargs)
+        else:
+            if on_select != "ignore":
+                kwargs = {"on_select": on_select, "selection_mode": "points"}
+            event = st.plotly_chart(
+                fig, width="stretch", config=plotly_config(filename=_slug(name)), key=key, **kwargs
+            )
     with table_tab:
         if not lazy_table or table_tab.open:
             st.dataframe(
                 **grid(frame, column_config=column_config), hide_index=True, width="stretch"
             )
-    offer(frame, name, key)
+    offer(frame, name, key, image=fig if spec is not None else None)
     return event

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import plotly.graph_objects as go
 
-from readiness.figures import charts, maps, palette, views
+from readiness.figures import charts, maps, palette, vega_maps, views
 from readiness.gaps.analysis import economy_gaps
 from readiness.gaps.datagaps import economy_status
+from readiness.i18n import vega_number_locale
 from readiness.index.uncertainty import PUBLISHED_SAMPLES
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class Chart:
     figure: go.Figure
     table: pd.DataFrame
     note: str = ""
+    spec: dict | None = None  # the same chart as a Vega-Lite spec, where the page draws that
 
 
 def _map_labels(shared: Shared) -> dict[str, str]:
@@ -54,20 +56,21 @@ def world_map(shared: Shared, code: str, year: int, group: str, mode: str) -> Ch
         shared.t("map.computed_source"),
     )  # fmt: skip
     unit = str(measures.loc[code, "unit"])
-    fig = maps.choropleth(
-        table,
-        title=shared.t("map.chart_title", measure=measures.loc[code, "name"], year=year),
-        unit=unit,
-        points=shared.points(),
-        members=shared.groups(year)[group].members if group else None,
-        mode=mode,
-        reverse=int(measures.loc[code, "direction"]) < 0,
-        labels=_map_labels(shared),
-        resolution=SCREEN_RESOLUTION,
-    )
+    drawing = {
+        "title": shared.t("map.chart_title", measure=measures.loc[code, "name"], year=year),
+        "unit": unit,
+        "points": shared.points(),
+        "members": shared.groups(year)[group].members if group else None,
+        "mode": mode,
+        "reverse": int(measures.loc[code, "direction"]) < 0,
+        "labels": _map_labels(shared),
+    }
+    # The page draws the Vega-Lite map; Plotly's figure is the image a user downloads.
+    fig = maps.choropleth(table, resolution=SCREEN_RESOLUTION, **drawing)
+    spec = vega_maps.choropleth(table, number_locale=vega_number_locale(shared.lang), **drawing)
     have = int(table["value"].notna().sum())
     note = shared.t("map.coverage", n=have, total=len(table), unit=unit)
-    return Chart(fig, shared.labelled(table), note)
+    return Chart(fig, shared.labelled(table), note, spec)
 
 
 def _group_names(shared: Shared, year: int | None = None) -> dict[str, str]:

@@ -200,6 +200,12 @@ def plotly_separators(lang: str) -> str:
     return get_decimal_symbol(lang) + get_group_symbol(lang)
 
 
+def vega_number_locale(lang: str) -> dict[str, object]:
+    """Vega's number locale (d3-format) for the language: its decimal and group marks."""
+    marks = plotly_separators(lang)
+    return {"decimal": marks[0], "thousands": marks[1:], "grouping": [3], "currency": ["", ""]}
+
+
 def format_percent(share: float | Decimal, lang: str, digits: int = 0) -> str:
     """A share (0.42) as a percentage in the locale's way ("42 %" in French)."""
     from babel import Locale

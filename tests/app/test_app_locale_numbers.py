@@ -95,11 +95,13 @@ def test_charts_use_the_languages_decimal_and_group_marks(lang):
 
 
 def test_the_maps_hover_writes_the_value_in_the_languages_marks():
-    fr = next(json.loads(c.proto.spec) for c in open_app(None, lang="fr").get("plotly_chart"))
-    hovers = [h for trace in fr["data"] for _, h in trace.get("customdata", [])]
-    values = [h.split("<br>")[1] for h in hovers if "<br>" in h and ":" in h.split("<br>")[1]]
-    assert values and all("." not in v.split(":")[1] for v in values[:50])
+    fr = json.loads(open_app(None, lang="fr").get("vega_lite_chart")[0].proto.spec)
+    shapes = next(layer for layer in fr["layer"] if layer.get("params"))
+    records = shapes["transform"][0]["from"]["data"]["values"]
+    values = [r["tip"]["Valeur"] for r in records if r["status"] == "value"]
+    assert values and all("." not in v for v in values)
     assert any("," in v for v in values)
+    assert fr["config"]["locale"]["number"]["decimal"] == ","  # the legend's ticks
 
 
 def test_bar_labels_write_numbers_in_the_languages_marks():

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from readiness.figures import palette
 from readiness.figures.views import select_values
 from readiness.index.engine import score_snapshot
 
@@ -30,6 +31,7 @@ def open_app(page: str | None = None, **params: str) -> AppTest:
 
 
 def figure(at: AppTest, n: int = 0) -> dict:
+    """The n-th Plotly chart of the page, as the browser receives it (other pages' charts)."""
     return json.loads(at.get("plotly_chart")[n].proto.spec)
 
 
@@ -42,6 +44,28 @@ def array(values: object) -> np.ndarray:
 
 def traces(spec: dict) -> dict[str, dict]:
     return {t.get("name"): t for t in spec["data"]}
+
+
+def spec(at: AppTest, n: int = 0) -> dict:
+    """The map's Vega-Lite spec as the browser receives it."""
+    return json.loads(at.get("vega_lite_chart")[n].proto.spec)
+
+
+def shapes_layer(sp: dict) -> dict:
+    """The economies' shapes: the geoshape layer a click selects on."""
+    return next(
+        lay for lay in sp["layer"] if lay.get("params") and lay["mark"]["type"] == "geoshape"
+    )
+
+
+def economies(sp: dict) -> dict[str, dict]:
+    """iso3 -> the record an economy's shape is drawn and hovered from."""
+    lookup = shapes_layer(sp)["transform"][0]
+    return {r["iso3"]: r for r in lookup["from"]["data"]["values"]}
+
+
+def markers(sp: dict) -> list[dict]:
+    return next(lay for lay in sp["layer"] if lay["mark"]["type"] == "circle")["data"]["values"]
 
 
 def open_tables(at: AppTest, *keys: str) -> AppTest:
@@ -65,26 +89,35 @@ def test_default_map_shows_the_index_of_the_latest_year(snapshot):
     result = score_snapshot()
     scored = result.index.dropna()
     assert at.caption[1].value.startswith(f"{len(scored)} of {len(snapshot.countries)} economies")
-    data = traces(figure(at))
-    values = data["Value"]
-    shown = pd.Series(array(values["z"]), index=values["locations"])
+    sp = spec(at)
+    records = economies(sp)
+    assert set(records) == set(snapshot.countries["iso3"])
+    shown = pd.Series({c: r["value"] for c, r in records.items() if r["status"] == "value"})
     pd.testing.assert_series_equal(
         shown.sort_index(), scored.sort_index(), check_names=False, check_index_type=False
     )
     # Economies without a score are drawn as "no data", never as a low value.
-    assert set(data["No data"]["locations"]) == set(snapshot.countries["iso3"]) - set(scored.index)
-    assert "ABW" in data["No data"]["locations"]
-    assert len(values["locations"]) + len(data["No data"]["locations"]) >= 180
-    config = json.loads(at.get("plotly_chart")[0].proto.config)
-    assert config["topojsonURL"] == "app/static/topojson/"
-    assert figure(at)["layout"]["geo"]["resolution"] == 110  # light shapes on screen
+    nodata = {c for c, r in records.items() if r["status"] == "none"}
+    assert nodata == set(snapshot.countries["iso3"]) - set(scored.index)
+    assert "ABW" in nodata and "value" not in records["ABW"]
+    assert records["ABW"]["tip"] == {"title": "Aruba", "Value": "No data"}
+    colour = shapes_layer(sp)["encoding"]["color"]
+    assert {"test": "datum.status !== 'value'", "value": palette.NO_DATA} in colour["condition"]
+    # The hover names the value's rank, year and source, as written for the page.
+    ken = records["KEN"]["tip"]
+    assert ken["Value"] == f"{result.index['KEN']:.1f}"
+    assert ken["Rank"] == f"{result.rank['KEN']} of {len(scored)}"
+    assert ken["Data year"] == "2025" and ken["Source"]
+    # Light shapes, served by the app itself (nothing is fetched from another host).
+    assert shapes_layer(sp)["data"]["url"] == "app/static/topojson/world_110m.json"
+    assert not at.get("plotly_chart")  # the browser needs no Plotly to draw the map
 
 
 def test_the_table_waits_for_its_tab(snapshot):
     at = open_app()
     assert not at.dataframe  # the browser loads no data grid before the map draws
     assert len(map_table(at)) == len(snapshot.countries)
-    assert at.get("plotly_chart")  # the map is still there
+    assert at.get("vega_lite_chart")  # the map is still there
 
 
 def test_table_tab_matches_the_engine_for_a_chosen_economy():
@@ -112,31 +145,41 @@ def test_an_indicator_for_an_earlier_year(snapshot):
 
 def test_price_baskets_reverse_the_colour_scale():
     at = open_app(indicator="price_mobile_5gb")
-    assert figure(at)["layout"]["coloraxis"]["reversescale"] is True
+    assert shapes_layer(spec(at))["encoding"]["color"]["scale"]["reverse"] is True
+    assert shapes_layer(spec(open_app()))["encoding"]["color"]["scale"]["reverse"] is False
 
 
 def test_group_highlight_and_filter(snapshot):
     at = open_app(group="LDC")
     ldc = set(snapshot.countries.loc[snapshot.countries["ldc"], "iso3"])
-    values = traces(figure(at))["Value"]
-    widths = dict(zip(values["locations"], array(values["marker"]["line"]["width"]), strict=True))
-    assert {c for c, w in widths.items() if w > 1} == ldc & set(widths)
+    sp = spec(at)
+    assert {c for c, r in economies(sp).items() if r["member"]} == ldc
+    outline = shapes_layer(sp)["encoding"]["strokeWidth"]
+    assert outline["condition"] == {"test": "datum.member", "value": 1.6}
     assert any("bold black outline" in c.value for c in at.caption)
     at.radio(key="map_group_mode").set_value("filter").run()
-    data = traces(figure(at))
-    assert set(data["Value"]["locations"]) <= ldc
-    assert "KEN" not in data["Value"]["locations"]  # Kenya is not an LDC
-    assert "KEN" in data["Outside the group"]["locations"]
+    records = economies(spec(at))
+    assert {c for c, r in records.items() if r["status"] == "value"} <= ldc
+    assert records["KEN"]["status"] == "outside"  # Kenya is not an LDC
+    assert "value" not in records["KEN"] and records["KEN"]["tip"] == {"title": "Kenya"}
 
 
 def test_small_island_states_have_markers(snapshot):
     at = open_app()
-    data = traces(figure(at))
-    n_markers = len(array(data["Small states"]["lon"])) + len(
-        array(data["Small states: No data"]["lon"])
-    )
-    points = pd.read_csv(snapshot.data_dir / "geo" / "points.csv")
-    assert n_markers == len(points)
+    points = pd.read_csv(snapshot.data_dir / "geo" / "points.csv").set_index("iso3")
+    drawn = {m["iso3"]: m for m in markers(spec(at))}
+    assert set(drawn) == set(points.index)
+    assert drawn["TUV"]["lon"] == pytest.approx(points.loc["TUV", "lon"])
+    # A marker is coloured and hovered as its economy's shape would be.
+    records = economies(spec(at))
+    assert all(m["status"] == records[c]["status"] for c, m in drawn.items())
+    assert all(m["tip"] == records[c]["tip"] for c, m in drawn.items())
+
+
+def test_the_map_offers_its_image_beside_its_table():
+    at = open_app()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels[:3] == ["CSV", "Excel", "Image (PNG)"]
 
 
 def test_opening_a_profile_from_the_map():

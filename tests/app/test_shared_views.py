@@ -9,6 +9,7 @@ import plotly.io as pio
 from streamlit.testing.v1 import AppTest
 
 from dashboard import state
+from readiness.index.engine import score_snapshot
 from readiness.index.method import Method
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -33,14 +34,49 @@ def test_the_language_is_part_of_the_key(snapshot):
     assert list(english.table.columns) != list(french.table.columns)
     hover = english.figure.data[-1].customdata[0][1], french.figure.data[-1].customdata[0][1]
     assert hover[0] != hover[1]
+    # The map the page draws (Vega-Lite) hovers and ticks its numbers as French writes them.
+    tips = {r["iso3"]: r["tip"] for r in _records(french.spec)}
+    kenya = f"{score_snapshot(snapshot=snapshot).index['KEN']:.1f}"
+    assert tips["KEN"]["Valeur"] == kenya.replace(".", ",") != kenya
+    assert french.spec["config"]["locale"]["number"]["decimal"] == ","
+    assert english.spec["config"]["locale"]["number"]["decimal"] == "."
+
+
+def _records(spec: dict) -> list[dict]:
+    shapes = next(lay for lay in spec["layer"] if lay.get("params"))
+    return shapes["transform"][0]["from"]["data"]["values"]
+
+
+def test_the_map_image_is_the_same_map_drawn_by_plotly(snapshot):
+    """The PNG a user downloads: Plotly's figure of the map the page draws, as a real image."""
+    from dashboard.downloads import IMAGE_SIZE, image_png
+
+    view = state._shared_view(
+        state.BASE_TOKEN, "world_map", KEY, "en", ("INDEX", snapshot.latest_year, "SIDS",
+        "highlight"), snapshot,
+    )  # fmt: skip
+    valued = {r["iso3"] for r in _records(view.spec) if r["status"] == "value"}
+    members = {r["iso3"] for r in _records(view.spec) if r["member"]}
+    trace = next(t for t in view.figure.data if t.name == "Value")
+    assert set(trace.locations) == valued
+    widths = dict(zip(trace.locations, trace.marker.line.width, strict=True))
+    assert {c for c, w in widths.items() if w > 1} == members & valued
+    png = image_png(view.figure)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    w, h, scale = IMAGE_SIZE
+    assert (width, height) == (int(w * scale), int(h * scale))
 
 
 def test_a_page_run_leaves_the_shared_figure_as_built(snapshot):
     before = pio.to_json(shared_map(snapshot).figure, validate=False)
+    spec_before = json.dumps(shared_map(snapshot).spec, sort_keys=True)
     for _ in range(2):
         at = AppTest.from_file(APP, default_timeout=120)
         at.run()
         assert not at.exception
-    shown = json.loads(at.get("plotly_chart")[0].proto.spec)
+    shown = json.loads(at.get("vega_lite_chart")[0].proto.spec)
     assert pio.to_json(shared_map(snapshot).figure, validate=False) == before
-    assert shown["layout"]["title"]["text"] == shared_map(snapshot).figure.layout.title.text
+    assert json.dumps(shared_map(snapshot).spec, sort_keys=True) == spec_before
+    assert shown["title"]["text"] == shared_map(snapshot).spec["title"]["text"]
+    assert shown["layer"] == shared_map(snapshot).spec["layer"]

@@ -17,6 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -89,6 +90,10 @@ class Visit:
     page: object
     base: str
     requests: list[str] = field(default_factory=list)
+    # The world map's shapes as the browser's Vega draws them (SVG paths of its geoshape marks),
+    # and how many make a world (every economy with a 110m shape, and other land).
+    MAP_SHAPES: ClassVar[str] = ".vega-embed g.mark-shape path"
+    WORLD: ClassVar[int] = 180
 
     def open(self, path: str = "") -> None:
         self.page.goto(f"{self.base}/{path}")  # type: ignore[attr-defined]
@@ -97,6 +102,14 @@ class Visit:
     def wait_idle(self, timeout: float = 90_000) -> None:
         """Wait until the page's script has run to its end (the footer is drawn last)."""
         self.page.get_by_text("Sources and citations").wait_for(timeout=timeout)  # type: ignore[attr-defined]
+
+    def wait_map(self, timeout: float = 60_000) -> int:
+        """Wait until the world map's shapes are drawn; returns how many there are."""
+        self.page.wait_for_function(  # type: ignore[attr-defined]
+            f"() => document.querySelectorAll('{self.MAP_SHAPES}').length >= {self.WORLD}",
+            timeout=timeout,
+        )
+        return int(self.page.locator(self.MAP_SHAPES).count())  # type: ignore[attr-defined]
 
     def external(self) -> list[str]:
         return [

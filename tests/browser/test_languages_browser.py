@@ -40,10 +40,7 @@ def test_arabic_link_gives_a_right_to_left_page_with_arabic_navigation(visit):
         "getComputedStyle(document.querySelector('[data-testid=stMain]')).direction"
     )
     assert direction == "rtl"
-    page.wait_for_function(
-        "() => document.querySelectorAll('path.choroplethlocation').length >= 180",
-        timeout=60_000,
-    )
+    visit.wait_map()
     shot(visit, "map-ar")
     assert page.locator("[data-testid=stException]").count() == 0
     assert not visit.external(), visit.external()
@@ -82,9 +79,6 @@ def test_switching_back_to_english_runs_left_to_right_again(visit):
 def test_map_in_chinese(visit):
     open_in(visit, "", "zh")
     page = visit.page
-    page.wait_for_function(
-        "() => document.querySelectorAll('path.choroplethlocation').length >= 180",
-        timeout=60_000,
-    )
+    visit.wait_map()
     assert page.locator("h1").first.inner_text() == translate("zh", "map.title")
     shot(visit, "map-zh")

@@ -1,4 +1,5 @@
-"""Opening the map: one script run, the figure sent once, light shapes; the time to map is noted.
+"""Opening the map: one script run, the figure sent once, light shapes, no Plotly; the time to
+map is noted.
 
 The time from navigation to the shapes drawn is printed (and recorded as a property of the
 test), never asserted: bench/browser.py prints it against its target.
@@ -10,16 +11,14 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-SHAPES = 180
-WATCH_MAP = f"""
-(() => {{
-  new MutationObserver(() => {{
-    if (!window.__mapDrawn &&
-        document.querySelectorAll('path.choroplethlocation').length >= {SHAPES}) {{
+WATCH_MAP = """
+(() => {
+  new MutationObserver(() => {
+    if (!window.__mapDrawn && document.querySelectorAll('%(shapes)s').length >= %(world)d) {
       window.__mapDrawn = performance.now();
-    }}
-  }}).observe(document, {{childList: true, subtree: true}});
-}})();
+    }
+  }).observe(document, {childList: true, subtree: true});
+})();
 """
 
 
@@ -33,14 +32,12 @@ def test_the_map_loads_in_one_run_and_sends_its_figure_once(visit, record_proper
         ws.on(
             "framereceived",
             lambda frame: figures.append(
-                (frame if isinstance(frame, bytes) else frame.encode()).count(
-                    b'"type":"choropleth"'
-                )
+                (frame if isinstance(frame, bytes) else frame.encode()).count(b'"naturalEarth1"')
             ),
         )
 
     page.on("websocket", on_ws)
-    page.add_init_script(WATCH_MAP)
+    page.add_init_script(WATCH_MAP % {"shapes": visit.MAP_SHAPES, "world": visit.WORLD})
     visit.open("")
     page.wait_for_function("() => window.__mapDrawn !== undefined", timeout=60_000)
     page.wait_for_timeout(1500)  # a second run, if any, would show up by now
@@ -49,7 +46,8 @@ def test_the_map_loads_in_one_run_and_sends_its_figure_once(visit, record_proper
     print(f"time to map: {seconds:.2f} s")
 
     assert len(sent) == 1  # one rerun request: the link's state is restored in the same run
-    assert sum(figures) == 2  # the map's two choropleth traces (no data, values), sent once
+    assert sum(figures) == 1  # the map's spec (its one projection), sent once
+    assert not [u for u in visit.requests if "PlotlyChart" in u]  # no Plotly to draw the map
     topojson = [u for u in visit.requests if "/topojson/" in u]
     assert topojson and all(u.endswith("world_110m.json") for u in topojson)
     assert not visit.external(), visit.external()
@@ -60,23 +58,17 @@ def test_a_link_with_state_loads_in_one_run(visit):
     sent: list[int] = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(len(frame))))
     visit.open("?indicator=internet_use&year=2022&group=SIDS")
-    page.wait_for_function(
-        f"() => document.querySelectorAll('path.choroplethlocation').length >= {SHAPES}",
-        timeout=60_000,
-    )
+    visit.wait_map()
     page.wait_for_timeout(1500)
     assert len(sent) == 1
-    assert "2022" in (page.locator(".gtitle").first.text_content() or "")
+    assert "2022" in (page.locator(".vega-embed .role-title").first.text_content() or "")
 
 
 def test_the_map_table_appears_when_its_tab_is_opened(visit):
     page = visit.page
     visit.open("")
-    page.wait_for_function(
-        f"() => document.querySelectorAll('path.choroplethlocation').length >= {SHAPES}",
-        timeout=60_000,
-    )
+    visit.wait_map()
     assert page.locator("[data-testid=stDataFrame]").count() == 0
     page.get_by_role("tab", name="Table").first.click()
     page.locator("[data-testid=stDataFrame]").first.wait_for(timeout=60_000)
-    assert page.locator("path.choroplethlocation").count() >= SHAPES  # the map stays drawn
+    assert page.locator(visit.MAP_SHAPES).count() >= visit.WORLD  # the map stays drawn
