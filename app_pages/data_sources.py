@@ -62,9 +62,16 @@ st.subheader(t("data.sources"))
 sources = views.sources_table(state.catalogue())
 downloads.table(labelled(sources), t("data.sources_name"), "data_sources")
 st.markdown(f"**{t('data.citations')}**")
-for src in state.catalogue().sources:
-    st.caption(f"{src.name} · {src.licence}")
-    st.code(src.citation, language=None, wrap_lines=True)
+# One block, ready to paste as a report's references (two elements a source were 22 messages).
+st.code(
+    "\n\n".join(
+        src.citation if src.licence in src.citation
+        else f"{src.citation} {t('layout.licence')}: {src.licence}."
+        for src in state.catalogue().sources
+    ),
+    language=None,
+    wrap_lines=True,
+)  # fmt: skip
 
 if state.catalogue().excluded:
     st.subheader(t("data.excluded"))

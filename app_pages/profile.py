@@ -35,29 +35,33 @@ st.header(name)
 if pd.isna(index_row["score"]):
     st.warning(t("profile.not_scored", coverage=percent(index_row["coverage"])))
 else:
-    # The tier's name is the longest value ("Формирующийся", "في طور الترسيخ"): it gets the room.
-    cols = st.columns([2, 2, 2, 3])
-    cols[0].metric(t("profile.index_score"), number(index_row["score"]))
+    # One row (not columns: a block less per figure, eleven on a first load); the tier's name is
+    # the longest value ("Формирующийся", "في طور الترسيخ"): it stretches, the numbers take
+    # what they need, and the row wraps where the page is too narrow.
+    headline = st.container(horizontal=True, gap="medium")
+    headline.metric(t("profile.index_score"), number(index_row["score"]), width="content")
     ranked = {"rank": index_row["rank"], "of": index_row["of"]}
     # The headline value stays short enough for a quarter of the page in every language (the
     # sentence "第 120 位（共 194 个）" was cut at 1400 px); the full wording is its help.
-    cols[1].metric(
-        t("profile.rank"), t("profile.rank_short", **ranked), help=t("profile.rank_help", **ranked)
-    )
-    cols[2].metric(
+    headline.metric(
+        t("profile.rank"), t("profile.rank_short", **ranked), help=t("profile.rank_help", **ranked),
+        width="content",
+    )  # fmt: skip
+    headline.metric(
         t("profile.rank_interval"),
         t("profile.interval", lo=f"{index_row['rank_p05']:.0f}", hi=f"{index_row['rank_p95']:.0f}"),
         help=t("profile.rank_interval_help"),
+        width="content",
     )
-    cols[3].metric(t("profile.tier"), term("tier", index_row["tier"]))
-pillar_cols = st.columns(len(scores) - 1)
-for col, row in zip(pillar_cols, scores.iloc[1:].itertuples(), strict=True):
+    headline.metric(t("profile.tier"), term("tier", index_row["tier"]))
+pillar_row = st.container(horizontal=True, gap="medium")
+for row in scores.iloc[1:].itertuples():
     if pd.isna(row.score):
-        col.metric(row.name, "—", t("profile.not_scored_short"), delta_color="off",
-                   delta_arrow="off")  # fmt: skip
+        pillar_row.metric(row.name, "—", t("profile.not_scored_short"), delta_color="off",
+                          delta_arrow="off")  # fmt: skip
         continue
     rank = t("profile.rank_of", rank=row.rank, of=row.of)
-    col.metric(row.name, number(row.score), rank, delta_color="off", delta_arrow="off")
+    pillar_row.metric(row.name, number(row.score), rank, delta_color="off", delta_arrow="off")
 downloads.offer(labelled(scores), t("profile.scores_name", economy=iso3, year=year), "scores")
 
 st.subheader(t("profile.groups"))
@@ -128,9 +132,9 @@ if found is not None:
 
 st.subheader(t("profile.data_gaps"))
 gaps = state.view("profile_data_gaps", iso3, year)
-cols = st.columns(len(gaps.counts))
-for col, (label, n) in zip(cols, gaps.counts.items(), strict=True):
-    col.metric(t(f"profile.status.{label.replace(' ', '_')}"), n)
+counts = st.container(horizontal=True, gap="medium")
+for label, n in gaps.counts.items():
+    counts.metric(t(f"profile.status.{label.replace(' ', '_')}"), n)
 if gaps.complete:
     st.success(t("profile.no_data_gaps"))
 else:

@@ -25,9 +25,11 @@ def test_catalogue_and_sources(snapshot):
     assert "Economy" not in catalogue.columns
     roles = {"index": "In the index", "context": "Context", "benchmark": "Benchmark"}
     assert catalogue["Role"].tolist() == [roles[i.role] for i in snapshot.catalogue.indicators]
-    citations = [c.value for c in at.code]
-    for src in snapshot.catalogue.sources:
-        assert src.citation in citations
+    (citations,) = [c.value for c in at.code]  # one block to copy as a report's references
+    paragraphs = citations.split("\n\n")
+    assert len(paragraphs) == len(snapshot.catalogue.sources)
+    for text, src in zip(paragraphs, snapshot.catalogue.sources, strict=True):
+        assert text.startswith(src.citation) and text.count(src.licence) == 1  # named once
 
 
 def test_coverage_matrix_for_a_group_and_year(snapshot):
