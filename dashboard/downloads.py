@@ -45,36 +45,25 @@ def offer(table: pd.DataFrame, name: str, key: str, image: go.Figure | None = No
     # One horizontal container, not st.columns: 3 messages to the browser instead of 6 per table
     # (a page with seven tables starts 21 messages lighter under fifty sessions).
     row = st.container(horizontal=True, gap="small")
-    row.download_button(
-        t("download.csv"),
-        data=lambda: csv_bytes(table),
-        file_name=f"{slug}.csv",
-        mime="text/csv",
-        key=f"dl_csv_{key}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-    row.download_button(
-        t("download.excel"),
-        data=lambda: excel_bytes(table, name),
-        file_name=f"{slug}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"dl_xlsx_{key}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+    files = [
+        ("csv", lambda: csv_bytes(table), "csv", "text/csv", "download"),
+        ("excel", lambda: excel_bytes(table, name), "xlsx", XLSX, "download"),
+    ]
     if image is not None:
+        files.append(("image", lambda: image_png(image), "png", "image/png", "image"))
+    for label, data, ext, mime, icon in files:
         row.download_button(
-            t("download.image"),
-            data=lambda: image_png(image),
-            file_name=f"{slug}.png",
-            mime="image/png",
-            key=f"dl_png_{key}",
-            icon=":material/image:",
+            t(f"download.{label}"),
+            data=data,
+            file_name=f"{slug}.{ext}",
+            mime=mime,
+            key=f"dl_{ext}_{key}",
+            icon=f":material/{icon}:",
             on_click="ignore",
         )
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMAGE_SIZE = (1400, 700, 2.0)  # width, height (px) and scale: sharp on a slide
 
 
