@@ -16,7 +16,8 @@ from readiness.uploads.safe import markdown_text
 # flip with it); charts stay left to right inside, so axes, legends and hover labels keep their
 # places, while their Arabic labels still run right to left.
 RTL_CSS = """<style>
-.stPlotlyChart, .js-plotly-plot, #js-plotly-tester, [data-testid="stDataFrame"] canvas {
+.stPlotlyChart, .js-plotly-plot, #js-plotly-tester, .vega-embed, #vg-tooltip-element,
+[data-testid="stDataFrame"] canvas {
   direction: ltr;
 }
 [data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"] { text-align: start; }
