@@ -4,11 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import downloads, state
-from dashboard.i18n import labelled, number, percent, t, term, translated
+from dashboard.i18n import number, percent, t, term
 from dashboard.layout import footer, header
 from dashboard.reports import report_download
-from readiness.errors import ReadinessError
-from readiness.figures import views
 
 header(t("profile.title"), t("profile.intro"), url_keys=("economy", "year", "method"))
 
@@ -62,7 +60,11 @@ for row in scores.iloc[1:].itertuples():
         continue
     rank = t("profile.rank_of", rank=row.rank, of=row.of)
     pillar_row.metric(row.name, number(row.score), rank, delta_color="off", delta_arrow="off")
-downloads.offer(labelled(scores), t("profile.scores_name", economy=iso3, year=year), "scores")
+downloads.offer(
+    state.view("profile_scores_table", iso3, year),
+    t("profile.scores_name", economy=iso3, year=year),
+    "scores",
+)
 
 st.subheader(t("profile.groups"))
 chart = state.view("profile_groups", iso3, year)
@@ -84,19 +86,14 @@ downloads.table(
 )
 
 st.subheader(t("profile.strengths"))
-sw = views.strengths_weaknesses(state.strengths(year), iso3)
-if sw.empty:
+sw = state.view("profile_strengths", iso3, year)
+if sw.table.empty:
     st.info(t("profile.no_strengths"))
 else:
     left, right = st.columns(2)
     for col, kind in ((left, "strength"), (right, "weakness")):
-        lines = [
-            t("profile.sw_line", indicator=row.indicator_name, rank=row.rank, of=row.of,
-              score=f"{row.score:.0f}")
-            for row in sw[sw["kind"] == kind].itertuples()
-        ]  # fmt: skip
-        col.markdown("\n".join([f"**{t(f'profile.{kind}')}**", "", *lines]))  # one list
-    downloads.offer(labelled(sw), t("profile.sw_name", economy=iso3, year=year), "profile_sw")
+        col.markdown("\n".join([f"**{t(f'profile.{kind}')}**", "", *sw.lines[kind]]))  # one list
+    downloads.offer(sw.table, t("profile.sw_name", economy=iso3, year=year), "profile_sw")
 
 st.subheader(t("profile.trends"))
 state.results_by_year()  # a cold server builds them here, behind the spinner
@@ -110,25 +107,20 @@ downloads.figure(
 
 st.subheader(t("profile.peers"))
 st.markdown(t("profile.peers_intro"))
-try:
-    found = state.peers(iso3, year)
-except ReadinessError:  # too few of the comparison features known (e.g. the Channel Islands)
-    found = None
+found = state.view("profile_peers", iso3, year)
+if found is None:  # too few of the comparison features known (e.g. the Channel Islands)
     st.info(t("profile.peers_unavailable", economy=name, year=year))
-if found is not None:
-    peer_table = views.peer_table(found.table)
-    peer_table["role"] = translated(peer_table["role"], "profile.role")
+else:
     downloads.table(
-        labelled(peer_table),
+        found.table,
         t("profile.peers_name", economy=iso3),
         "profile_peers",
         digits={t("col.distance"): 3},
     )
     compare = t("profile.compare_peers")
     if st.button(compare, key="profile_compare", icon=":material/compare_arrows:"):
-        peer_codes = [iso3, *found.table.loc[found.table["role"] == "peer", "iso3"].head(5)]
-        state.set_shared("peers", peer_codes)
-        st.switch_page("app_pages/compare.py", query_params={"peers": ",".join(peer_codes)})
+        state.set_shared("peers", found.codes)
+        st.switch_page("app_pages/compare.py", query_params={"peers": ",".join(found.codes)})
 
 st.subheader(t("profile.data_gaps"))
 gaps = state.view("profile_data_gaps", iso3, year)

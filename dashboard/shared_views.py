@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import plotly.graph_objects as go
 
+from readiness.errors import ReadinessError
 from readiness.figures import charts, maps, palette, vega_maps, views
 from readiness.gaps.analysis import economy_gaps
 from readiness.gaps.datagaps import economy_status
@@ -270,3 +271,56 @@ def profile_data_gaps(shared: Shared, iso3: str, year: int) -> DataGaps:
     table = views.data_gap_table(status, shared.catalogue())
     table = table.assign(status=shared.translated(table["status"], "profile.status"))
     return DataGaps(counts, counts["reported"] == len(status), shared.labelled(table))
+
+
+def profile_scores_table(shared: Shared, iso3: str, year: int) -> pd.DataFrame:
+    """The scores' table as it is downloaded (labelled)."""
+    return shared.labelled(profile_scores(shared, iso3, year))
+
+
+@dataclass(frozen=True)
+class Strengths:
+    """An economy's strongest and weakest indicators: each list's lines, and the table."""
+
+    lines: dict[str, list[str]]  # "strength" / "weakness" -> its list's lines, as written
+    table: pd.DataFrame  # labelled, for the downloads
+
+
+def profile_strengths(shared: Shared, iso3: str, year: int) -> Strengths:
+    """An economy's three strongest and weakest indicators among all, named in the language."""
+    sw = views.strengths_weaknesses(shared.strengths(year), iso3)
+    names = shared.catalogue().names()
+    sw = sw.assign(
+        indicator_name=[
+            names.get(c, n) for c, n in zip(sw["indicator"], sw["indicator_name"], strict=True)
+        ]
+    )
+    lines = {
+        kind: [
+            shared.t("profile.sw_line", indicator=row.indicator_name, rank=row.rank, of=row.of,
+                     score=f"{row.score:.0f}")
+            for row in sw[sw["kind"] == kind].itertuples()
+        ]
+        for kind in ("strength", "weakness")
+    }  # fmt: skip
+    return Strengths(lines, shared.labelled(sw))
+
+
+@dataclass(frozen=True)
+class Peers:
+    """An economy's most similar economies (the peer finder) as the profile shows them."""
+
+    table: pd.DataFrame  # labelled, roles in the language
+    codes: list[str]  # the economy and its five nearest peers, for the comparison page
+
+
+def profile_peers(shared: Shared, iso3: str, year: int) -> Peers | None:
+    """None where too few comparison features are known (e.g. for the Channel Islands)."""
+    try:
+        found = shared.peers(iso3, year)
+    except ReadinessError:
+        return None
+    table = views.peer_table(found.table)
+    table["role"] = shared.translated(table["role"], "profile.role")
+    codes = [iso3, *found.table.loc[found.table["role"] == "peer", "iso3"].head(5)]
+    return Peers(shared.labelled(table), codes)

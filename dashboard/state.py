@@ -514,6 +514,12 @@ class Shared:
     def points(self) -> pd.DataFrame:
         return small_state_points()
 
+    def strengths(self, year: int) -> pd.DataFrame:
+        return _strengths(self.token, int(year), self.key, self.snap)
+
+    def peers(self, iso3: str, year: int) -> Any:
+        return _peers(self.token, self.key, iso3, int(year), self.snap)
+
 
 @token_cache(256)
 def _shared_view(token: str, name: str, key: str, lang: str, args: tuple, _snap: Snapshot) -> Any:

@@ -131,3 +131,16 @@ def test_an_economy_too_sparse_for_peers_says_so_instead_of_failing():
     notes = [i.value for i in at.info]
     assert any("comparable economies for Channel Islands" in n for n in notes), notes
     assert not any(b.key == "profile_compare" for b in at.button)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_strengths_and_weaknesses_name_the_indicators_in_the_pages_language(lang, snapshot):
+    at = open_app(PROFILE, economy="KEN", lang=lang)
+    best = score_snapshot().strengths_weaknesses(n=3)
+    kenya = best[best["code"] == "KEN"]
+    names = snapshot.catalogue.translated(lang).names()
+    lists = [m.value for m in at.markdown if m.value.startswith("**")]
+    for kind in ("strength", "weakness"):
+        (shown,) = [v for v in lists if v.startswith(f"**{translate(lang, f'profile.{kind}')}**")]
+        for code in kenya.loc[kenya["kind"] == kind, "indicator"]:
+            assert names[code] in shown
