@@ -1,12 +1,10 @@
 """Data and sources: the catalogue, coverage per economy and indicator, provenance, licences."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import downloads, state
-from dashboard.i18n import labelled, option_label, t, translated
+from dashboard.i18n import option_label, t
 from dashboard.layout import footer, header
-from readiness.figures import views
 
 header(t("data.title"), url_keys=("year", "group"))
 
@@ -23,10 +21,9 @@ st.markdown(
     )
 )
 
+tables = state.view("data_tables")  # shared by every session that shows them
 st.subheader(t("data.catalogue"))
-catalogue_table = state.catalogue().table().rename(columns={"name": "indicator_name"})
-catalogue_table["role"] = translated(catalogue_table["role"], "data.role")
-downloads.table(labelled(catalogue_table), t("data.catalogue_name"), "data_catalogue")
+downloads.table(tables.catalogue, t("data.catalogue_name"), "data_catalogue")
 
 st.subheader(t("data.coverage_map"))
 col_year, col_group, col_scope = st.columns([2, 3, 2])
@@ -56,11 +53,10 @@ downloads.figure(
 )
 
 st.subheader(t("data.coverage"))
-downloads.table(labelled(snap.coverage), t("data.coverage_table_name"), "data_coverage")
+downloads.table(tables.coverage, t("data.coverage_table_name"), "data_coverage")
 
 st.subheader(t("data.sources"))
-sources = views.sources_table(state.catalogue())
-downloads.table(labelled(sources), t("data.sources_name"), "data_sources")
+downloads.table(tables.sources, t("data.sources_name"), "data_sources")
 st.markdown(f"**{t('data.citations')}**")
 # One block, ready to paste as a report's references (two elements a source were 22 messages).
 st.code(
@@ -75,10 +71,6 @@ st.code(
 
 if state.catalogue().excluded:
     st.subheader(t("data.excluded"))
-    downloads.table(
-        labelled(pd.DataFrame(list(state.catalogue().excluded))),
-        t("data.excluded_name"),
-        "data_excluded",
-    )
+    downloads.table(tables.excluded, t("data.excluded_name"), "data_excluded")
 
 footer()

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from dashboard.arrow_tables import for_display
 from readiness.i18n import (
     DEFAULT_LANGUAGE,
     MISSING,
@@ -116,7 +117,7 @@ def grid(
         for c in frame.columns
         if pd.api.types.is_float_dtype(frame[c])
     }
-    return {"data": frame, "column_config": {**config, **(column_config or {})}}
+    return {"data": for_display(frame), "column_config": {**config, **(column_config or {})}}
 
 
 def _year_columns() -> set[str]:

@@ -324,3 +324,26 @@ def profile_peers(shared: Shared, iso3: str, year: int) -> Peers | None:
     table["role"] = shared.translated(table["role"], "profile.role")
     codes = [iso3, *found.table.loc[found.table["role"] == "peer", "iso3"].head(5)]
     return Peers(shared.labelled(table), codes)
+
+
+@dataclass(frozen=True)
+class DataTables:
+    """The data page's tables, labelled in the language: catalogue, coverage, sources, and
+    the series considered and left out."""
+
+    catalogue: pd.DataFrame
+    coverage: pd.DataFrame
+    sources: pd.DataFrame
+    excluded: pd.DataFrame
+
+
+def data_tables(shared: Shared) -> DataTables:
+    catalogue = shared.catalogue()
+    table = catalogue.table().rename(columns={"name": "indicator_name"})
+    table["role"] = shared.translated(table["role"], "data.role")
+    return DataTables(
+        shared.labelled(table),
+        shared.labelled(shared.snap.coverage),
+        shared.labelled(views.sources_table(catalogue)),
+        shared.labelled(pd.DataFrame(list(catalogue.excluded))),
+    )
