@@ -4,10 +4,9 @@ import streamlit as st
 
 from dashboard import downloads, state
 from dashboard import method_controls as controls
-from dashboard.i18n import labelled, t, written
+from dashboard.i18n import t
 from dashboard.layout import footer, header
 from readiness.errors import ReadinessError
-from readiness.figures import views
 from readiness.index.method import Method, method_text
 
 header(t("method.title"), t("method.intro"), url_keys=("year", "method"))
@@ -60,19 +59,16 @@ with col_results:
         st.error(t("method.invalid", problem=exc))
         footer()
         st.stop()
-    default = state.result(year, Method())
-    changes = views.rank_change(default, result, state.name_map())
-    moved = changes[changes["change"].fillna(0) != 0]
-    a, b, c = st.columns(3)
-    a.metric(t("method.scored"), int(changes["rank"].notna().sum()))
-    b.metric(t("method.moved"), len(moved))
-    c.metric(t("method.largest_move"), int(moved["change"].abs().max()) if len(moved) else 0)
+    summary = state.view("method_summary", year, method=method)  # shared, as the charts
+    counts = st.container(horizontal=True, gap="medium")
+    counts.metric(t("method.scored"), summary.scored)
+    counts.metric(t("method.moved"), summary.moved)
+    counts.metric(t("method.largest_move"), summary.largest)
     if method == Method():
         st.caption(t("method.is_default"))
     st.markdown(f"**{t('method.top')}**")
-    top = changes.head(10)[["rank", "name", "index", "default_rank", "change"]]
-    st.table(written(labelled(top)), hide_index=True)  # a real HTML table: copy, paste, read
-    downloads.offer(labelled(top), t("method.top_name", year=year), "method_top")
+    st.table(summary.top_written, hide_index=True)  # a real HTML table: copy, paste, read
+    downloads.offer(summary.top, t("method.top_name", year=year), "method_top")
 
     st.subheader(t("method.ranks"))
     chart = state.view("method_ranks", year, method=method)

@@ -120,8 +120,9 @@ def grid(
     return {"data": for_display(frame), "column_config": {**config, **(column_config or {})}}
 
 
-def _year_columns() -> set[str]:
-    return {*YEAR_COLUMNS, *(t(f"col.{c}") for c in YEAR_COLUMNS if has(f"col.{c}"))}
+def _year_columns(lang: str | None = None) -> set[str]:
+    lang = lang or language()
+    return {*YEAR_COLUMNS, *(translate(lang, f"col.{c}") for c in YEAR_COLUMNS if has(f"col.{c}"))}
 
 
 def localized(frame: pd.DataFrame, digits: dict[str, int] | None = None) -> Styler:
@@ -138,20 +139,25 @@ def localized(frame: pd.DataFrame, digits: dict[str, int] | None = None) -> Styl
     return frame.style.format(formats, subset=decimal).format(na_rep=MISSING, subset=others)
 
 
-def written(frame: pd.DataFrame, digits: dict[str, int] | None = None) -> pd.DataFrame:
+def written(
+    frame: pd.DataFrame, digits: dict[str, int] | None = None, lang: str | None = None
+) -> pd.DataFrame:
     """A small static table (st.table) with its decimal columns as the text `localized` shows:
     no pandas Styler, which Streamlit renders in full on every run (about 30 ms a run for a
-    ten-row table under load). Those columns become text; give downloads `frame` itself."""
+    ten-row table under load). Those columns become text; give downloads `frame` itself.
+    `lang`: a shared view's language (the session's by default)."""
     out = frame.copy()
-    for column, write in _number_formats(frame, digits).items():
+    for column, write in _number_formats(frame, digits, lang).items():
         out[column] = frame[column].map(write)
     return out
 
 
-def _number_formats(frame: pd.DataFrame, digits: dict[str, int] | None) -> dict:
+def _number_formats(
+    frame: pd.DataFrame, digits: dict[str, int] | None, lang: str | None = None
+) -> dict:
     """Per decimal column, the function writing a cell in the session's language (Babel)."""
-    lang, digits = language(), digits or {}
-    years = _year_columns()
+    lang, digits = lang or language(), digits or {}
+    years = _year_columns(lang)
     return {
         c: functools.partial(number_cell, lang=lang, digits=0, grouping=False)
         if c in years

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.i18n import written
 from readiness.errors import ReadinessError
 from readiness.figures import charts, maps, palette, vega_maps, views
 from readiness.gaps.analysis import economy_gaps
@@ -196,6 +197,31 @@ def profile_trend(shared: Shared, iso3: str) -> Chart:
         trend, x="reference_year", y="score", series="name", unit=shared.t("profile.score")
     )
     return Chart(fig, shared.labelled(trend))
+
+
+@dataclass(frozen=True)
+class RankSummary:
+    """How the session's method moves the ranks: counts, and the top ten as shown and as
+    downloaded."""
+
+    scored: int
+    moved: int
+    largest: int
+    top: pd.DataFrame  # labelled, numbers as numbers (downloads)
+    top_written: pd.DataFrame  # labelled, numbers as the language writes them (st.table)
+
+
+def method_summary(shared: Shared, year: int) -> RankSummary:
+    changes = views.rank_change(shared.default_result(year), shared.result(year), shared.names())
+    moved = changes[changes["change"].fillna(0) != 0]
+    top = shared.labelled(changes.head(10)[["rank", "name", "index", "default_rank", "change"]])
+    return RankSummary(
+        int(changes["rank"].notna().sum()),
+        len(moved),
+        int(moved["change"].abs().max()) if len(moved) else 0,
+        top,
+        written(top, lang=shared.lang),
+    )
 
 
 def method_ranks(shared: Shared, year: int) -> Chart:
