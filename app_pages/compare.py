@@ -3,9 +3,8 @@
 import streamlit as st
 
 from dashboard import downloads, state
-from dashboard.i18n import labelled, option_label, t
+from dashboard.i18n import option_label, t
 from dashboard.layout import footer, header
-from readiness.figures import charts, views
 
 header(
     t("compare.title"),
@@ -63,25 +62,9 @@ if not picked and not picked_groups:
     footer()
     st.stop()
 
-chosen_groups = [groups[g] for g in picked_groups]
-result = state.result(year)
-fw = result.framework
-name = measures.at[code, "name"]
-unit = str(measures.at[code, "unit"])
-if view == "bars":
-    table = views.compare_at(
-        result, state.catalogue(), snap.values, picked, chosen_groups, [code], names, group_names
-    )
-    fig = charts.bars(
-        table,
-        category="who",
-        value="value",
-        title=f"{name}, {year}",
-        unit=unit,
-        accent=table.loc[table["kind"] == "group", "who"].tolist(),
-    )
-    title = t("compare.download_bars", measure=code, year=year)
-elif view in ("radar", "heatmap"):
+fw = state.result(year).framework
+axes = ""
+if view in ("radar", "heatmap"):
     every_pillar = t("compare.axes_pillars")
     axes = st.radio(
         t("compare.axes"),
@@ -90,37 +73,16 @@ elif view in ("radar", "heatmap"):
         horizontal=True,
         key="compare_axes",
     )
-    if axes:
-        axis_codes = [c for c in fw.indicators if fw.by_code[c].parent == axes]
-    else:
-        axis_codes = [*([fw.index_code] if view == "heatmap" else []), *fw.pillars]
-    table = views.compare_at(
-        result, state.catalogue(), snap.values, picked, chosen_groups, axis_codes, names,
-        group_names, normalised=True,
-    )  # fmt: skip
-    subject = fw.by_code[axes].name if axes else t("compare.axes_pillars")
-    if view == "radar":
-        fig = charts.radar(
-            table,
-            axis="measure",
-            value="value",
-            series="who",
-            title=t("compare.radar_title", subject=subject, year=year),
-        )
-    else:
-        matrix = table.pivot_table(index="who", columns="measure", values="value", sort=False)
-        fig = charts.heatmap(matrix, unit=t("compare.score"), zrange=(0, 100), digits=1)
-    title = t(f"compare.download_{view}", subject=axes or "pillars", year=year)
-else:
-    table = views.compare_over_time(
-        state.results_by_year(), state.catalogue(), snap.values, picked, chosen_groups, code, names,
-        group_names,
-    )  # fmt: skip
-    fig = charts.lines(table, x="reference_year", y="value", series="who", title=name, unit=unit)
+# Shared by every session that compares the same economies and groups the same way.
+chart = state.view("comparison", view, tuple(picked), tuple(picked_groups), code, year, axes)
+if view == "bars":
+    title = t("compare.download_bars", measure=code, year=year)
+elif view == "time":
     title = t("compare.download_time", measure=code)
-
-downloads.figure(fig, labelled(table), title, key=f"compare_{view}")
-if chosen_groups:
+else:
+    title = t(f"compare.download_{view}", subject=axes or "pillars", year=year)
+downloads.figure(chart.figure, chart.table, title, key=f"compare_{view}")
+if picked_groups:
     st.caption(t("compare.group_note"))
 
 footer()

@@ -373,3 +373,59 @@ def data_tables(shared: Shared) -> DataTables:
         shared.labelled(views.sources_table(catalogue)),
         shared.labelled(pd.DataFrame(list(catalogue.excluded))),
     )
+
+
+def comparison(
+    shared: Shared,
+    view: str,
+    picked: tuple[str, ...],
+    group_codes: tuple[str, ...],
+    code: str,
+    year: int,
+    axes: str = "",
+) -> Chart:
+    """The compare page's chart of economies and groups: bars of `code` in `year`, a radar or
+    heat map of the pillars (or of `axes`' indicators), or `code` over the years ("time")."""
+    result, catalogue, values = shared.result(year), shared.catalogue(), shared.snap.values
+    names, group_names = shared.names(), _group_names(shared, year)
+    chosen = [shared.groups(year)[g] for g in group_codes]
+    measures = _measures(shared)
+    name, unit = measures.loc[code, "name"], str(measures.loc[code, "unit"])
+    picked_list = list(picked)
+    if view == "time":
+        table = views.compare_over_time(
+            shared.results_by_year(), catalogue, values, picked_list, chosen, code, names,
+            group_names,
+        )  # fmt: skip
+        fig = charts.lines(
+            table, x="reference_year", y="value", series="who", title=name, unit=unit
+        )
+        return Chart(fig, shared.labelled(table))
+    if view == "bars":
+        table = views.compare_at(
+            result, catalogue, values, picked_list, chosen, [code], names, group_names
+        )
+        fig = charts.bars(
+            table, category="who", value="value", title=f"{name}, {year}", unit=unit,
+            accent=table.loc[table["kind"] == "group", "who"].tolist(),
+        )  # fmt: skip
+        return Chart(fig, shared.labelled(table))
+    fw = result.framework
+    if axes:
+        axis_codes = [c for c in fw.indicators if fw.by_code[c].parent == axes]
+    else:
+        axis_codes = [*([fw.index_code] if view == "heatmap" else []), *fw.pillars]
+    table = views.compare_at(
+        result, catalogue, values, picked_list, chosen, axis_codes, names, group_names,
+        normalised=True,
+    )  # fmt: skip
+    if view == "radar":
+        subject = fw.by_code[axes].name if axes else shared.t("compare.axes_pillars")
+        fig = charts.radar(
+            table, axis="measure", value="value", series="who",
+            title=shared.t("compare.radar_title", subject=subject, year=year),
+        )  # fmt: skip
+    else:
+        matrix = table.pivot_table(index="who", columns="measure", values="value", sort=False)
+        fig = charts.heatmap(matrix, unit=shared.t("compare.score"), zrange=(0, 100), digits=1)
+    return Chart(fig, shared.labelled(table))
