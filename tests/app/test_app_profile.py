@@ -144,3 +144,18 @@ def test_strengths_and_weaknesses_name_the_indicators_in_the_pages_language(lang
         (shown,) = [v for v in lists if v.startswith(f"**{translate(lang, f'profile.{kind}')}**")]
         for code in kenya.loc[kenya["kind"] == kind, "indicator"]:
             assert names[code] in shown
+
+
+def test_a_charts_downloads_are_in_its_table_tab():
+    from tests.app.test_app_map import open_tables
+
+    def buttons(at) -> list[str]:
+        return [b.proto.id for b in at.get("download_button")]
+
+    at = open_app(PROFILE, economy="KEN")
+    assert not any("profile_groups" in b for b in buttons(at))  # not sent on a first load
+    assert any("dl_csv_scores" in b for b in buttons(at))  # a table's sit beside it
+    open_tables(at, "profile_groups")
+    shown = buttons(at)
+    assert any("dl_csv_profile_groups" in b for b in shown)
+    assert any("dl_xlsx_profile_groups" in b for b in shown)
