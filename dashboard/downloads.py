@@ -72,7 +72,8 @@ def image_png(fig: go.Figure) -> bytes:
     from readiness.reports.export import figure_png
 
     width, height, scale = IMAGE_SIZE
-    return figure_png(fig, width=width, height=height, scale=scale)
+    # A copy: the export may change what it draws, and a shared figure is every session's.
+    return figure_png(go.Figure(fig.to_dict()), width=width, height=height, scale=scale)
 
 
 def table(

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from dashboard.arrow_tables import for_display
+from dashboard.frozen import for_display
 from readiness.i18n import (
     DEFAULT_LANGUAGE,
     MISSING,

@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import arrow_tables
+from dashboard import frozen
 from dashboard.i18n import country_names, language, t
 from dashboard.limits import capped_samples
 from dashboard.overlay_cache import BASE_TOKEN, hold, token_cache
@@ -534,7 +534,7 @@ def _shared_view(token: str, name: str, key: str, lang: str, args: tuple, _snap:
         # axis ticks and Plotly-formatted hover numbers in the language's marks ("35,0"), set
         # once before the view is shared (the view's key holds the language)
         figure.update_layout(separators=plotly_separators(lang))
-    arrow_tables.share(view)  # its tables are converted for the grid once, not on every run
+    frozen.share(view)  # its tables and figures are converted for display once, not every run
     return view
 
 
