@@ -26,6 +26,7 @@ from readiness.figures.maps import MAP_LABELS, _range
 # Vega's own colour schemes for the palette's Plotly names.
 SCHEMES = {"Cividis": "cividis", "Oranges": "oranges", "RdBu": "redblue"}
 SHAPES = "world_110m.json"
+SOURCES = "sources"  # the parameter holding the hover's source texts
 PICK = "pick"  # the selection a click on a shape makes: {"pick": [{"iso3": ...}]}
 SELECTIONS = (PICK, f"{PICK}_marker")  # a shape's, a small state's marker's
 # Plotly's map stops at 57° S and 84° N: no Antarctica, whose area would dwarf every country.
@@ -43,10 +44,11 @@ def _band() -> dict:
 
 
 VIEW = _band()
-_FIELDS = ("iso3", "status", "member", "value", "tip")
-# The hover is the record's `tip` (vega-tooltip heads it with its "title"; Vega-Lite's field
-# tooltips would write "undefined" for a line a record lacks).
-TIP = {"expr": "datum.tip"}
+# A record's hover lines, by field: the short keys it is sent with (a map's records are sent
+# to every session and parsed by Streamlit twice a run: the spec is kept small).
+LINES = (("value", "v"), ("rank", "r"), ("year", "y"), ("source", "s"), ("note", "o"),
+         ("estimate", "e"))  # fmt: skip
+_FIELDS = ("iso3", "status", "member", "value", "n", *(short for _, short in LINES))
 
 
 def rows(
@@ -56,8 +58,9 @@ def rows(
     members: set[str] | None,
     mode: str,
 ) -> list[dict[str, Any]]:
-    """One record per economy: its value, and `tip`, the lines its hover shows (numbers written
-    as the language writes them, see `charts.numbers_in`); a line without a value is left out."""
+    """One record per economy: its status and value, its name (`n`) and the texts of its hover
+    lines under LINES' short keys (numbers written as the language writes them, see
+    `charts.numbers_in`); a line without a value is left out, never written "nan"."""
     out = []
     for raw in table.to_dict("records"):
         rec: dict[str, Any] = {str(k): v for k, v in raw.items()}
@@ -65,41 +68,63 @@ def rows(
         value = rec.get("value")
         has = not pd.isna(value)
         status = "outside" if (mode == "filter" and not inside) else ("value" if has else "none")
-        tip: dict[str, str] = {"title": str(rec["name"])}
-        if status == "value":
-            tip.update(_details(rec, lab, digits))
-        elif status == "none":
-            tip[lab["value"]] = lab["no_data"]
-        row: dict[str, Any] = {
-            "iso3": rec["iso3"],
-            "status": status,
-            "member": bool(members is not None and inside and mode != "filter"),
-            "tip": tip,
-        }
+        row: dict[str, Any] = {"iso3": rec["iso3"], "status": status, "n": str(rec["name"])}
+        if members is not None and inside and mode != "filter":
+            row["member"] = True
         if status == "value":
             row["value"] = float(value)  # type: ignore[arg-type]  # not missing: status says
+            row.update(_details(rec, lab, digits))
+        elif status == "none":
+            row["v"] = lab["no_data"]
         out.append(row)
     return out
 
 
 def _details(rec: Mapping[str, Any], lab: Mapping[str, str], digits: int) -> dict[str, str]:
-    out = {lab["value"]: fmt(rec["value"], digits)}
+    out = {"v": fmt(rec["value"], digits)}
     rank, of = rec.get("rank"), rec.get("of")
     if rank is not None and not pd.isna(rank):
-        out[lab["rank"]] = f"{int(rank)} {lab['of']} {int(of)}" if not pd.isna(of) else str(rank)
+        out["r"] = f"{int(rank)} {lab['of']} {int(of)}" if not pd.isna(of) else str(rank)
     year = rec.get("year")
     if year is not None and not pd.isna(year):
-        out[lab["year"]] = str(int(year))
+        out["y"] = str(int(year))
     if isinstance(rec.get("source"), str) and rec["source"]:
-        out[lab["source"]] = rec["source"]
+        out["s"] = rec["source"]
     if isinstance(rec.get("note"), str) and rec["note"]:
-        out["\u200b"] = rec["note"]  # a line of its own, without a label
+        out["o"] = rec["note"]
     est = rec.get("estimate")
     if isinstance(est, bool) or type(est).__name__ == "bool_":
-        out[lab["estimate"]] = lab["yes"] if est else lab["no"]
+        out["e"] = lab["yes"] if est else lab["no"]
     elif isinstance(est, str) and est:
-        out[lab["estimate"]] = est
+        out["e"] = est
     return out
+
+
+def _hover_labels(lab: Mapping[str, str]) -> dict[str, str]:
+    """Short key -> the label its line shows (a note has none: a line of its own)."""
+    return {short: ("\u200b" if field == "note" else lab[field]) for field, short in LINES}
+
+
+def _tooltip(lab: Mapping[str, str]) -> dict:
+    """The hover, an object vega-tooltip draws as a heading ("title") and labelled lines; a
+    line a record lacks is undefined, and vega-tooltip leaves it out. A source is named by its
+    place in the spec's SOURCES parameter (each text sent once, not once per economy)."""
+    pairs = ['"title": datum.n']
+    for short, label in _hover_labels(lab).items():
+        value = f"{SOURCES}[datum.s]" if short == "s" else f"datum.{short}"
+        pairs.append(f"{json.dumps(label, ensure_ascii=False)}: {value}")
+    return {"expr": "{" + ", ".join(pairs) + "}"}
+
+
+def _number_sources(records: list[dict[str, Any]]) -> list[str]:
+    """Replace each record's source text by its place in the returned list (sent once)."""
+    sources: list[str] = []
+    for r in records:
+        if "s" in r:
+            if r["s"] not in sources:
+                sources.append(r["s"])
+            r["s"] = sources.index(r["s"])
+    return sources
 
 
 def _colour(
@@ -159,6 +184,8 @@ def choropleth(
     lab = {**MAP_LABELS, **(labels or {})}
     member_set = set(members) if members is not None else None
     records = rows(table, lab, digits, member_set, mode)
+    sources = _number_sources(records)
+    tip = _tooltip(lab)
     economies = [r["iso3"] for r in records] + ["ATA"]  # and Antarctica, south of the view
     values = [r["value"] for r in records if "value" in r]
     lo, hi = zrange if zrange is not None else _range(pd.Series(values, dtype=float))
@@ -185,13 +212,14 @@ def choropleth(
             "data": shapes,
             "transform": [lookup, {"filter": "isValid(datum.status)"}],
             "params": [pick],
-            "mark": {"type": "geoshape", "cursor": "pointer", "tooltip": TIP},
+            "mark": {"type": "geoshape", "cursor": "pointer", "tooltip": tip},
             "encoding": {"color": colour, **_outline(0.4)},
         },
     ]
     if points is not None and len(points):
-        layers.append(_markers(records, points, colour))
+        layers.append(_markers(records, points, colour, tip))
     spec: dict[str, Any] = {
+        "params": [{"name": SOURCES, "value": sources}],
         "height": height,
         "width": "container",
         "projection": {"type": "naturalEarth1", "fit": VIEW},
@@ -209,7 +237,7 @@ def choropleth(
     return spec
 
 
-def _markers(records: list[dict], points: pd.DataFrame, colour: dict) -> dict:
+def _markers(records: list[dict], points: pd.DataFrame, colour: dict, tip: dict) -> dict:
     """A circle per small economy, coloured as its shape would be, so islands stay visible."""
     where = {
         str(iso3): (float(lon), float(lat))
@@ -223,7 +251,7 @@ def _markers(records: list[dict], points: pd.DataFrame, colour: dict) -> dict:
     return {
         "data": {"values": marked},
         "params": [{"name": f"{PICK}_marker", "select": {"type": "point", "fields": ["iso3"]}}],
-        "mark": {"type": "circle", "size": 55, "opacity": 1, "cursor": "pointer", "tooltip": TIP},
+        "mark": {"type": "circle", "size": 55, "opacity": 1, "cursor": "pointer", "tooltip": tip},
         "encoding": {
             "longitude": {"field": "lon", "type": "quantitative"},
             "latitude": {"field": "lat", "type": "quantitative"},

@@ -96,9 +96,9 @@ def test_charts_use_the_languages_decimal_and_group_marks(lang):
 
 def test_the_maps_hover_writes_the_value_in_the_languages_marks():
     fr = json.loads(open_app(None, lang="fr").get("vega_lite_chart")[0].proto.spec)
-    shapes = next(layer for layer in fr["layer"] if layer.get("params"))
-    records = shapes["transform"][0]["from"]["data"]["values"]
-    values = [r["tip"]["Valeur"] for r in records if r["status"] == "value"]
+    from tests.app.test_shared_views import _records
+
+    values = [r["tip"]["Valeur"] for r in _records(fr) if r["status"] == "value"]
     assert values and all("." not in v for v in values)
     assert any("," in v for v in values)
     assert fr["config"]["locale"]["number"]["decimal"] == ","  # the legend's ticks

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from readiness.figures import palette
 from readiness.figures.views import select_values
 from readiness.index.engine import score_snapshot
+from tests.figures.test_vega_maps import hover_of
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 120  # a slow 2-core CI runner computes the first index from cold
@@ -59,13 +60,14 @@ def shapes_layer(sp: dict) -> dict:
 
 
 def economies(sp: dict) -> dict[str, dict]:
-    """iso3 -> the record an economy's shape is drawn and hovered from."""
+    """iso3 -> the record an economy's shape is drawn from, with `tip`, the hover it shows."""
     lookup = shapes_layer(sp)["transform"][0]
-    return {r["iso3"]: r for r in lookup["from"]["data"]["values"]}
+    return {r["iso3"]: {**r, "tip": hover_of(sp, r)} for r in lookup["from"]["data"]["values"]}
 
 
 def markers(sp: dict) -> list[dict]:
-    return next(lay for lay in sp["layer"] if lay["mark"]["type"] == "circle")["data"]["values"]
+    marks = next(lay for lay in sp["layer"] if lay["mark"]["type"] == "circle")["data"]["values"]
+    return [{**m, "tip": hover_of(sp, m)} for m in marks]
 
 
 def open_tables(at: AppTest, *keys: str) -> AppTest:
@@ -153,7 +155,7 @@ def test_group_highlight_and_filter(snapshot):
     at = open_app(group="LDC")
     ldc = set(snapshot.countries.loc[snapshot.countries["ldc"], "iso3"])
     sp = spec(at)
-    assert {c for c, r in economies(sp).items() if r["member"]} == ldc
+    assert {c for c, r in economies(sp).items() if r.get("member")} == ldc
     outline = shapes_layer(sp)["encoding"]["strokeWidth"]
     assert outline["condition"] == {"test": "datum.member", "value": 1.6}
     assert any("bold black outline" in c.value for c in at.caption)

@@ -43,8 +43,13 @@ def test_the_language_is_part_of_the_key(snapshot):
 
 
 def _records(spec: dict) -> list[dict]:
+    """The map's records, each with `tip`: the hover the browser draws for it."""
+    from tests.figures.test_vega_maps import hover_of
+
     shapes = next(lay for lay in spec["layer"] if lay.get("params"))
-    return shapes["transform"][0]["from"]["data"]["values"]
+    return [
+        {**r, "tip": hover_of(spec, r)} for r in shapes["transform"][0]["from"]["data"]["values"]
+    ]
 
 
 def test_the_map_image_is_the_same_map_drawn_by_plotly(snapshot):
@@ -56,7 +61,7 @@ def test_the_map_image_is_the_same_map_drawn_by_plotly(snapshot):
         "highlight"), snapshot,
     )  # fmt: skip
     valued = {r["iso3"] for r in _records(view.spec) if r["status"] == "value"}
-    members = {r["iso3"] for r in _records(view.spec) if r["member"]}
+    members = {r["iso3"] for r in _records(view.spec) if r.get("member")}
     trace = next(t for t in view.figure.data if t.name == "Value")
     assert set(trace.locations) == valued
     widths = dict(zip(trace.locations, trace.marker.line.width, strict=True))

@@ -98,9 +98,19 @@ def test_clicking_an_economy_on_the_map_opens_its_profile(visit):
     visit.open("")
     page = visit.page
     visit.wait_map()
+    point = _centre_of_a_large_economy(page)
+    assert point, "no shape can be clicked at its centre"
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_url(re.compile(r"/profile\?.*economy=[A-Z]{3}"), timeout=60_000)
+    iso3 = re.search(r"economy=([A-Z]{3})", page.url).group(1)
+    names = dict(zip(snapshot_names().index, snapshot_names(), strict=True))
+    page.locator("h2", has_text=names[iso3]).first.wait_for(timeout=60_000)
+
+
+def _centre_of_a_large_economy(page) -> dict | None:
     # A large economy's shape (the layer with the most shapes: not the sea, not land that is no
     # economy) whose centre is on the shape itself (not, say, Canada's Hudson Bay).
-    point = page.evaluate(
+    return page.evaluate(
         """() => {
             const layer = [...document.querySelectorAll('.vega-embed g.mark-shape')]
                 .sort((a, b) => b.childElementCount - a.childElementCount)[0];
@@ -118,12 +128,29 @@ def test_clicking_an_economy_on_the_map_opens_its_profile(visit):
             return null;
         }"""
     )
-    assert point, "no shape can be clicked at its centre"
-    page.mouse.click(point["x"], point["y"])
-    page.wait_for_url(re.compile(r"/profile\?.*economy=[A-Z]{3}"), timeout=60_000)
-    iso3 = re.search(r"economy=([A-Z]{3})", page.url).group(1)
-    names = dict(zip(snapshot_names().index, snapshot_names(), strict=True))
-    page.locator("h2", has_text=names[iso3]).first.wait_for(timeout=60_000)
+
+
+def test_hovering_an_economy_shows_its_value_rank_year_and_source(visit):
+    visit.open("")
+    page = visit.page
+    visit.wait_map()
+    point = _centre_of_a_large_economy(page)
+    assert point
+    page.mouse.move(point["x"] - 40, point["y"] - 40)
+    page.mouse.move(point["x"], point["y"], steps=5)
+    tip = page.locator("#vg-tooltip-element")
+    tip.locator("h2").wait_for(timeout=30_000)
+    name = tip.locator("h2").inner_text()
+    lines = dict(
+        zip(
+            tip.locator("td.key").all_inner_texts(),
+            tip.locator("td.value").all_inner_texts(),
+            strict=True,
+        )
+    )
+    assert name in set(snapshot_names())
+    assert {"Value", "Rank", "Data year", "Source"} <= set(lines)
+    assert not any(v in ("undefined", "null", "nan", "") for v in lines.values()), lines
 
 
 def snapshot_names():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 
@@ -32,9 +33,26 @@ def layers(spec: dict) -> tuple[dict, dict | None, dict]:
     return shapes, marks, land
 
 
+def hover_of(spec: dict, record: dict) -> dict:
+    """The hover the browser draws for a record: the spec's tooltip expression, read back.
+
+    The expression is an object of `"label": datum.<key>` (a source: `sources[datum.s]`);
+    vega-tooltip leaves out a line whose value is undefined (a key the record lacks)."""
+    shapes = next(lay for lay in spec["layer"] if lay.get("params") and "transform" in lay)
+    expr = shapes["mark"]["tooltip"]["expr"]
+    sources = next(p["value"] for p in spec["params"] if p["name"] == vega_maps.SOURCES)
+    out = {}
+    for label, short in re.findall(r'("(?:[^"\\]|\\.)*"): (?:sources\[)?datum\.(\w+)', expr):
+        if short in record:
+            out[json.loads(label)] = sources[record[short]] if short == "s" else record[short]
+    return out
+
+
 def records(spec: dict) -> dict[str, dict]:
+    """iso3 -> an economy's record, with `tip`: the hover the browser draws for it."""
     shapes, _, _ = layers(spec)
-    return {r["iso3"]: r for r in shapes["transform"][0]["from"]["data"]["values"]}
+    rows = shapes["transform"][0]["from"]["data"]["values"]
+    return {r["iso3"]: {**r, "tip": hover_of(spec, r)} for r in rows}
 
 
 def marker_rows(spec: dict) -> list[dict]:
@@ -70,11 +88,11 @@ def layers_without_points(spec: dict) -> dict:
 
 def test_a_group_is_outlined_or_everyone_else_greyed_out():
     rec = records(vega_maps.choropleth(TABLE, points=POINTS, members=["AAA", "CCC"]))
-    assert {c for c, r in rec.items() if r["member"]} == {"AAA", "CCC"}
+    assert {c for c, r in rec.items() if r.get("member")} == {"AAA", "CCC"}
     spec = vega_maps.choropleth(TABLE, points=POINTS, members=["AAA", "CCC"], mode="filter")
     rec = records(spec)
     assert rec["BBB"]["status"] == "outside" and rec["BBB"]["tip"] == {"title": "Bland"}
-    assert not any(r["member"] for r in rec.values())  # filtered, not outlined
+    assert not any(r.get("member") for r in rec.values())  # filtered, not outlined
     assert [m["iso3"] for m in marker_rows(spec)] == ["CCC"]  # outside: no marker
 
 
