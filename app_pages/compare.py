@@ -45,7 +45,7 @@ view = col_view.radio(
 code = col_measure.selectbox(
     t("compare.measure"),
     options=list(measures.index),
-    format_func=lambda c: measures.at[c, "name"],
+    format_func=state.measure_names().__getitem__,
     disabled=view in ("radar", "heatmap"),
     help=t("compare.measure_help"),
     **state.bind("indicator", "compare", list(measures.index)),

@@ -71,7 +71,7 @@ st.subheader(t("gaps.over_time"))
 code = st.selectbox(
     t("gaps.measure"),
     options=codes,
-    format_func=lambda c: measures.at[c, "name"],
+    format_func=state.measure_names().__getitem__,
     **state.bind("indicator", "gaps", codes),
 )
 chart = state.view("gap_over_time", shown, code)
@@ -99,7 +99,7 @@ st.subheader(t("gaps.map"))
 target_code = st.selectbox(
     t("gaps.map_indicator"),
     options=targets,
-    format_func=lambda c: measures.at[c, "name"],
+    format_func=state.measure_names().__getitem__,
     key="gaps_map_indicator",
 )
 chart = state.view("gap_map", year, target_code)

@@ -19,7 +19,7 @@ col_measure, col_year = st.columns([3, 2])
 code = col_measure.selectbox(
     t("map.measure"),
     options=list(measures.index),
-    format_func=lambda c: measures.at[c, "name"],
+    format_func=state.measure_names().__getitem__,
     **state.bind("indicator", "map", list(measures.index)),
 )
 year = col_year.select_slider(t("map.year"), options=state.years(), **state.bind("year", "map"))
