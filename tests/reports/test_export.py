@@ -203,8 +203,18 @@ def test_a_browser_that_never_starts_is_replaced_and_the_chart_still_drawn(monke
 
 
 def test_a_browser_that_stops_answering_is_replaced(monkeypatch):
-    monkeypatch.setattr(export, "START_TIMEOUT", 2.0)
+    monkeypatch.setattr(export, "START_TIMEOUT", 2.0)  # the stuck browser is noticed in 6 s
     monkeypatch.setattr(export, "FIGURE_TIMEOUT", 2.0)
+    replace = export._Renderer._replace
+
+    def with_room(self, stuck):
+        # Its replacement gets the default room to start and draw: with 2 s, a slow runner's
+        # fresh chromium was still starting (one CI run failed so).
+        monkeypatch.setattr(export, "START_TIMEOUT", 30.0)
+        monkeypatch.setattr(export, "FIGURE_TIMEOUT", 30.0)
+        replace(self, stuck)
+
+    monkeypatch.setattr(export._Renderer, "_replace", with_room)
     with export.image_server():
         renderer = export._renderer
         assert renderer is not None
