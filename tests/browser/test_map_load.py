@@ -72,3 +72,23 @@ def test_the_map_table_appears_when_its_tab_is_opened(visit):
     page.get_by_role("tab", name="Table").first.click()
     page.locator("[data-testid=stDataFrame]").first.wait_for(timeout=60_000)
     assert page.locator(visit.MAP_SHAPES).count() >= visit.WORLD  # the map stays drawn
+
+
+def test_the_map_downloads_as_a_png_for_slides(visit):
+    """The image button draws Plotly's figure of the map with chromium on the click; the file
+    the browser saves is a real PNG of the slide size."""
+    from PIL import Image
+
+    page = visit.page
+    visit.open("")
+    visit.wait_map()
+    with page.expect_download(timeout=120_000) as caught:
+        page.get_by_role("button", name="Image (PNG)").click()
+    download = caught.value
+    assert download.suggested_filename == "map-index-2025.png"
+    with Image.open(download.path()) as image:
+        image.load()
+    assert image.format == "PNG" and image.size == (2800, 1400)
+    # Drawn, not blank: a world map has many colours.
+    assert len(image.convert("RGB").getcolors(maxcolors=1 << 20) or []) > 50
+    assert not visit.external(), visit.external()
