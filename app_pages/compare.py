@@ -12,8 +12,6 @@ header(
     url_keys=("peers", "groups", "indicator", "year", "method"),
 )
 
-snap = state.active_snapshot()
-names = state.names()
 groups = state.groups()
 group_names = state.group_labels()
 measures = state.measures()

@@ -444,23 +444,9 @@ def _peers(token: str, key: str, iso3: str, year: int, _snap: Snapshot) -> Any:
     return find_peers(iso3, year=year, inputs=_gap_inputs(token, key, _snap))
 
 
-def peers(iso3: str, year: int | None = None, method: Method | None = None) -> Any:
-    """The peer finder's most similar economies to `iso3` (readiness.gaps.peers.find_peers)."""
-    method = current_method() if method is None else method
-    year = current_year() if year is None else year
-    return _peers(data_token(), method_key(method), iso3, int(year), active_snapshot())
-
-
 @token_cache(32)
 def _strengths(token: str, year: int, key: str, _snap: Snapshot) -> pd.DataFrame:
     return _result(token, year, key, _snap).strengths_weaknesses(n=3)
-
-
-def strengths(year: int | None = None, method: Method | None = None) -> pd.DataFrame:
-    """Every economy's three strongest and weakest indicators (Result.strengths_weaknesses)."""
-    method = current_method() if method is None else method
-    year = current_year() if year is None else year
-    return _strengths(data_token(), int(year), method_key(method), active_snapshot())
 
 
 # --- shared views: figures and tables built once per shared input (dashboard/shared_views.py) ----
