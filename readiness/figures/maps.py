@@ -8,7 +8,6 @@ or nothing is drawn offline.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -236,33 +235,35 @@ def _range(values: pd.Series) -> tuple[float, float]:
     return (lo, hi if hi > lo else lo + 1.0)
 
 
-def _Row(rec: dict) -> SimpleNamespace:
-    return SimpleNamespace(**{str(k): v for k, v in rec.items()})
+def hover_texts(rec: Mapping[str, Any], lab: Mapping[str, str], digits: int) -> dict[str, str]:
+    """An economy's hover lines with a value, by field (value, rank, year, source, note,
+    estimate), as written for the map in Plotly and in Vega; a line without one is left out."""
+    out = {"value": fmt(rec["value"], digits)}
+    rank, of = rec.get("rank"), rec.get("of")
+    if rank is not None and not pd.isna(rank):
+        out["rank"] = f"{int(rank)} {lab['of']} {int(of)}" if not pd.isna(of) else str(int(rank))
+    year = rec.get("year")
+    if year is not None and not pd.isna(year):
+        out["year"] = str(int(year))
+    for field in ("source", "note"):
+        if isinstance(rec.get(field), str) and rec[field]:
+            out[field] = rec[field]
+    est = rec.get("estimate")
+    if isinstance(est, bool | np.bool_):
+        out["estimate"] = lab["yes"] if est else lab["no"]
+    elif isinstance(est, str) and est:
+        out["estimate"] = est
+    return out
 
 
 def _hover_lines(t: pd.DataFrame, lab: Mapping[str, str], digits: int) -> list[str]:
     out = []
     for rec in t.to_dict("records"):
-        row: Any = _Row(rec)
-        name = f"<b>{row.name}</b>"
-        if pd.isna(row.value):
+        name = f"<b>{rec['name']}</b>"
+        if pd.isna(rec["value"]):
             out.append(f"{name}<br>{lab['no_data']}")
             continue
-        lines = [name, f"{lab['value']}: {fmt(row.value, digits)}"]
-        if not pd.isna(row.rank):
-            of = f" {lab['of']} {int(row.of)}" if not pd.isna(row.of) else ""
-            lines.append(f"{lab['rank']}: {int(row.rank)}{of}")
-        if not pd.isna(row.year):
-            lines.append(f"{lab['year']}: {int(row.year)}")
-        if isinstance(row.source, str) and row.source:
-            lines.append(f"{lab['source']}: {row.source}")
-        note = getattr(row, "note", "")
-        if isinstance(note, str) and note:
-            lines.append(note)
-        est = row.estimate
-        if isinstance(est, bool | np.bool_):
-            lines.append(f"{lab['estimate']}: {lab['yes'] if est else lab['no']}")
-        elif isinstance(est, str) and est:
-            lines.append(f"{lab['estimate']}: {est}")
+        texts = hover_texts(rec, lab, digits)  # type: ignore[arg-type]
+        lines = [name, *(v if f == "note" else f"{lab[f]}: {v}" for f, v in texts.items())]
         out.append("<br>".join(lines))
     return out

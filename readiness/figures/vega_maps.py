@@ -20,8 +20,8 @@ from typing import Any
 import pandas as pd
 
 from readiness.figures import palette
-from readiness.figures.charts import FONT, fmt
-from readiness.figures.maps import MAP_LABELS, _range
+from readiness.figures.charts import FONT
+from readiness.figures.maps import MAP_LABELS, _range, hover_texts
 
 # Vega's own colour schemes for the palette's Plotly names.
 SCHEMES = {"Cividis": "cividis", "Oranges": "oranges", "RdBu": "redblue"}
@@ -73,30 +73,11 @@ def rows(
             row["member"] = True
         if status == "value":
             row["value"] = float(value)  # type: ignore[arg-type]  # not missing: status says
-            row.update(_details(rec, lab, digits))
+            short = dict(LINES)
+            row.update({short[f]: text for f, text in hover_texts(rec, lab, digits).items()})
         elif status == "none":
             row["v"] = lab["no_data"]
         out.append(row)
-    return out
-
-
-def _details(rec: Mapping[str, Any], lab: Mapping[str, str], digits: int) -> dict[str, str]:
-    out = {"v": fmt(rec["value"], digits)}
-    rank, of = rec.get("rank"), rec.get("of")
-    if rank is not None and not pd.isna(rank):
-        out["r"] = f"{int(rank)} {lab['of']} {int(of)}" if not pd.isna(of) else str(rank)
-    year = rec.get("year")
-    if year is not None and not pd.isna(year):
-        out["y"] = str(int(year))
-    if isinstance(rec.get("source"), str) and rec["source"]:
-        out["s"] = rec["source"]
-    if isinstance(rec.get("note"), str) and rec["note"]:
-        out["o"] = rec["note"]
-    est = rec.get("estimate")
-    if isinstance(est, bool) or type(est).__name__ == "bool_":
-        out["e"] = lab["yes"] if est else lab["no"]
-    elif isinstance(est, str) and est:
-        out["e"] = est
     return out
 
 
