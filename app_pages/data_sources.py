@@ -59,17 +59,7 @@ st.subheader(t("data.sources"))
 downloads.table(tables.sources, t("data.sources_name"), "data_sources")
 st.markdown(f"**{t('data.citations')}**")
 # One block, ready to paste as a report's references (two elements a source were 22 messages).
-licence = t("layout.licence")
-licence = licence[:1].upper() + licence[1:]  # it begins a sentence here
-st.code(
-    "\n\n".join(
-        src.citation if src.licence in src.citation
-        else f"{src.citation} {licence}: {src.licence}."
-        for src in state.catalogue().sources
-    ),
-    language=None,
-    wrap_lines=True,
-)  # fmt: skip
+st.code(tables.citations, language=None, wrap_lines=True)
 
 if state.catalogue().excluded:
     st.subheader(t("data.excluded"))

@@ -361,17 +361,26 @@ class DataTables:
     coverage: pd.DataFrame
     sources: pd.DataFrame
     excluded: pd.DataFrame
+    citations: str  # one paragraph a source, ready to paste as a report's references
 
 
 def data_tables(shared: Shared) -> DataTables:
     catalogue = shared.catalogue()
     table = catalogue.table().rename(columns={"name": "indicator_name"})
     table["role"] = shared.translated(table["role"], "data.role")
+    licence = shared.t("layout.licence")
+    licence = licence[:1].upper() + licence[1:]  # it begins a sentence here
+    citations = "\n\n".join(
+        src.citation if src.licence in src.citation
+        else f"{src.citation} {licence}: {src.licence}."
+        for src in catalogue.sources
+    )  # fmt: skip
     return DataTables(
         shared.labelled(table),
         shared.labelled(shared.snap.coverage),
         shared.labelled(views.sources_table(catalogue)),
         shared.labelled(pd.DataFrame(list(catalogue.excluded))),
+        citations,
     )
 
 
