@@ -4,7 +4,9 @@ Starts the real cluster on a free loopback port, checks the health check through
 opens browser-like sessions with the bench client (bench/load.py: HTTP GET of the page, then the
 websocket speaking Streamlit's protocol, a page run and a widget change) and checks that each
 session's HTTP requests and websocket reached the same backend (nginx's X-Upstream header) and
-that sessions opened at once are split evenly over both backends. The cluster is always stopped.
+that sessions opened at once are split evenly over both backends; then two Debian chromium
+participants upload a file and download a scenario through nginx, each on its own backend. The
+cluster is always stopped.
 tests/deploy/test_nginx_routing.py checks the routing rules themselves.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import json
 import os
 import queue
 import re
@@ -21,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
@@ -28,6 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -42,6 +47,7 @@ SESSIONS = 6  # opened at once: new visitors go to the backends in turn, 3 and 3
 class Cluster:
     url: str
     backends: set[str]
+    order: list[str]  # backend i of serve-cluster's list: the cookie token b<i>
 
 
 def _free_port() -> int:
@@ -81,7 +87,7 @@ def cluster() -> Iterator[Cluster]:
     seen: list[str] = []
     try:
         deadline = time.monotonic() + START_TIMEOUT
-        backends: set[str] = set()
+        order: list[str] = []
         while True:
             try:
                 line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
@@ -93,11 +99,11 @@ def cluster() -> Iterator[Cluster]:
             if line.startswith("backends:"):
                 ports = re.match(r"backends: ([\d ]+) \(", line)
                 assert ports, line
-                backends = {f"127.0.0.1:{p}" for p in ports.group(1).split()}
+                order = [f"127.0.0.1:{p}" for p in ports.group(1).split()]
             if line.startswith("READY "):
                 break
-        assert len(backends) == 2, seen
-        yield Cluster(url=line.split()[1], backends=backends)
+        assert len(set(order)) == 2, seen
+        yield Cluster(url=line.split()[1], backends=set(order), order=order)
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
@@ -171,3 +177,61 @@ def test_streamlit_bundle_is_cached_once_and_gzipped_by_nginx(cluster: Cluster) 
         assert gzip.decompress(body) == plotly_chunk.read_bytes()
         assert len(body) < plotly_chunk.stat().st_size / 2
     assert statuses[1] == "HIT"
+
+
+def test_browsers_upload_and_download_on_their_own_backend(cluster: Cluster) -> None:
+    """Debian chromium through nginx: two participants land on the two backends in turn, and each
+    one's upload (PUT /_stcore/upload_file/<session>) and download (GET /media/...) reach the
+    process that holds its websocket, named by its cookie."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, FLAGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"chromium not found at {CHROMIUM}; run scripts/ensure-chromium.sh")
+    upload = ROOT / "tests" / "fixtures" / "uploads" / "good_tidy_bom_semicolon.csv"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        try:
+            contexts = [browser.new_context(viewport={"width": 1400, "height": 1800}) for _ in "ab"]
+            pages, upstreams = [], []
+            for context in contexts:  # one after the other: consecutive new visitors
+                page = context.new_page()
+                page.set_default_timeout(90_000)
+                seen: dict[str, set[str]] = {"upload": set(), "media": set()}
+                page.on("response", lambda r, seen=seen: _note_upstream(r, seen))
+                page.goto(f"{cluster.url}/upload")
+                page.get_by_text("Sources and citations").wait_for()
+                pages.append(page)
+                upstreams.append(seen)
+            tokens = []
+            for context, page, seen in zip(contexts, pages, upstreams, strict=True):
+                page.locator("input[type=file]").first.set_input_files(str(upload))
+                page.get_by_role("button", name="Check the file").click()
+                page.get_by_role("button", name="Apply to my session").wait_for()
+                with page.expect_download() as caught:
+                    page.get_by_role("button", name="Download scenario (JSON)").click()
+                scenario = json.loads(Path(caught.value.path()).read_text(encoding="utf-8"))
+                assert isinstance(scenario, dict) and scenario, scenario
+                cookie = {c["name"]: c["value"] for c in context.cookies()}["readiness_backend"]
+                backend = cluster.order[int(cookie.removeprefix("b"))]
+                assert seen["upload"] == {backend}, seen
+                assert seen["media"] == {backend}, seen
+                tokens.append(cookie)
+            assert sorted(tokens) == ["b0", "b1"], tokens
+        finally:
+            browser.close()
+
+
+def _note_upstream(response: Any, seen: dict[str, set[str]]) -> None:
+    path = urllib.parse.urlsplit(response.url).path
+    kind = (
+        "upload"
+        if path.startswith("/_stcore/upload_file/")
+        else "media"
+        if path.startswith("/media/")
+        else None
+    )
+    if kind:
+        assert response.status < 400, (response.status, response.url)
+        seen[kind].add(response.headers.get("x-upstream", ""))
