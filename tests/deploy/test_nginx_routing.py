@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NGINX = os.environ.get("NGINX", "/usr/sbin/nginx")
 TEMPLATE = ROOT / "deploy" / "nginx" / "streamlit.conf.template"
 ENVSH = ROOT / "deploy" / "nginx" / "backends.envsh"
-# What the image's 20-envsubst-on-templates.sh does with each template (no filter set).
+# What the image's entrypoint (set -e) and its 20-envsubst-on-templates.sh do (no filter set).
 RENDER = r"""
 . "$ENVSH"
 defined_envs=$(printf '${%s} ' $(awk "END { for (name in ENVIRON) { print name } }" </dev/null))
@@ -86,7 +86,7 @@ def _render(tmp: Path, listen: str, **env: str) -> Path:
     out = tmp / "default.conf"
     base = {"PATH": os.environ["PATH"], "LISTEN": listen, "STATIC_CACHE": str(tmp / "cache")}
     subprocess.run(
-        ["dash", "-c", RENDER],
+        ["dash", "-ec", RENDER],
         env=base | env | {"ENVSH": str(ENVSH), "TEMPLATE": str(TEMPLATE), "OUT": str(out)},
         check=True, timeout=30,
     )  # fmt: skip
