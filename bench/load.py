@@ -45,11 +45,13 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Coroutine
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
+T = TypeVar("T")
 # page name -> url path in app.py (the map is the default page at "/")
 PAGES = {
     "map": "",
@@ -728,22 +730,28 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+def run_bounded(main: Coroutine[Any, Any, T], limit_s: float) -> T:
+    """Runs `main` for at most limit_s seconds, on uvloop where installed; SIGTERM stops it as
+    Ctrl-C does (KeyboardInterrupt)."""
 
     def _term(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _term)
-    run = asyncio.wait_for(main_async(args), args.time_limit + START_TIMEOUT + 60)
+    run = asyncio.wait_for(main, limit_s)
+    # uvloop where installed (as the server uses it): the generator shares the machine's cores
+    # with the servers it measures, so the less CPU it takes the truer the figures.
     try:
-        # uvloop where installed (as the server uses it): the generator shares the machine's
-        # cores with the servers it measures, so the less CPU it takes the truer the figures.
-        try:
-            import uvloop
-        except ImportError:
-            return asyncio.run(run)
-        return uvloop.run(run)
+        import uvloop
+    except ImportError:
+        return asyncio.run(run)
+    return uvloop.run(run)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        return run_bounded(main_async(args), args.time_limit + START_TIMEOUT + 60)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

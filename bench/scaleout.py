@@ -217,19 +217,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-
-    def _term(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, _term)
-    run = asyncio.wait_for(measure(args), args.time_limit + START_TIMEOUT + 120)
     try:
-        try:
-            import uvloop  # as bench/load.py: the generator shares the cores it measures
-        except ImportError:
-            rounds = asyncio.run(run)
-        else:
-            rounds = uvloop.run(run)
+        rounds = load.run_bounded(measure(args), args.time_limit + START_TIMEOUT + 120)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
