@@ -183,12 +183,22 @@ def test_browsers_upload_and_download_on_their_own_backend(cluster: Cluster) -> 
     """Debian chromium through nginx: two participants land on the two backends in turn, and each
     one's upload (PUT /_stcore/upload_file/<session>) and download (GET /media/...) reach the
     process that holds its websocket, named by its cookie."""
+    from tests.browser.conftest import CHROMIUM
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"chromium not found at {CHROMIUM}; run scripts/ensure-chromium.sh")
+    # A thread of its own: the browser tests' Playwright (sync API) may own this thread's loop.
+    with ThreadPoolExecutor(1) as pool:
+        tokens = pool.submit(_two_participants, cluster).result()
+    assert sorted(tokens) == ["b0", "b1"], tokens
+
+
+def _two_participants(cluster: Cluster) -> list[str]:
+    """Each participant uploads a file and downloads a scenario; returns their cookie tokens."""
     from playwright.sync_api import sync_playwright
 
     from tests.browser.conftest import CHROMIUM, FLAGS
 
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"chromium not found at {CHROMIUM}; run scripts/ensure-chromium.sh")
     upload = ROOT / "tests" / "fixtures" / "uploads" / "good_tidy_bom_semicolon.csv"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
@@ -218,7 +228,7 @@ def test_browsers_upload_and_download_on_their_own_backend(cluster: Cluster) -> 
                 assert seen["upload"] == {backend}, seen
                 assert seen["media"] == {backend}, seen
                 tokens.append(cookie)
-            assert sorted(tokens) == ["b0", "b1"], tokens
+            return tokens
         finally:
             browser.close()
 
