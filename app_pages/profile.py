@@ -1,10 +1,9 @@
 """Country profile: scores, ranks and tier; group comparison; indicators; trends; gaps."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import downloads, state
-from dashboard.i18n import number, percent, t, term
+from dashboard.i18n import t
 from dashboard.layout import footer, header
 from dashboard.reports import report_download
 
@@ -25,41 +24,21 @@ year = col_year.select_slider(
 )
 state.set_shared("economy", iso3)
 
-scores = state.view("profile_scores", iso3, year)  # shared by every session that shows it
-index_row = scores.iloc[0]
+headline = state.view("profile_headline", iso3, year)  # shared by every session that shows it
 name = names[iso3]
 
 st.header(name)
-if pd.isna(index_row["score"]):
-    st.warning(t("profile.not_scored", coverage=percent(index_row["coverage"])))
+if headline.not_scored:
+    st.warning(headline.not_scored)
 else:
-    # One row (not columns: a block less per figure, eleven on a first load); the tier's name is
-    # the longest value ("Формирующийся", "في طور الترسيخ"): it stretches, the numbers take
-    # what they need, and the row wraps where the page is too narrow.
-    headline = st.container(horizontal=True, gap="medium")
-    headline.metric(t("profile.index_score"), number(index_row["score"]), width="content")
-    ranked = {"rank": index_row["rank"], "of": index_row["of"]}
-    # The headline value stays short enough for a quarter of the page in every language (the
-    # sentence "第 120 位（共 194 个）" was cut at 1400 px); the full wording is its help.
-    headline.metric(
-        t("profile.rank"), t("profile.rank_short", **ranked), help=t("profile.rank_help", **ranked),
-        width="content",
-    )  # fmt: skip
-    headline.metric(
-        t("profile.rank_interval"),
-        t("profile.interval", lo=f"{index_row['rank_p05']:.0f}", hi=f"{index_row['rank_p95']:.0f}"),
-        help=t("profile.rank_interval_help"),
-        width="content",
-    )
-    headline.metric(t("profile.tier"), term("tier", index_row["tier"]))
+    # One row (not columns: a block less per figure, eleven on a first load); it wraps where the
+    # page is too narrow.
+    row = st.container(horizontal=True, gap="medium")
+    for m in headline.index:
+        row.metric(m.label, m.value, help=m.help, width=m.width)
 pillar_row = st.container(horizontal=True, gap="medium")
-for row in scores.iloc[1:].itertuples():
-    if pd.isna(row.score):
-        pillar_row.metric(row.name, "—", t("profile.not_scored_short"), delta_color="off",
-                          delta_arrow="off")  # fmt: skip
-        continue
-    rank = t("profile.rank_of", rank=row.rank, of=row.of)
-    pillar_row.metric(row.name, number(row.score), rank, delta_color="off", delta_arrow="off")
+for m in headline.pillars:
+    pillar_row.metric(m.label, m.value, m.delta, delta_color="off", delta_arrow="off")
 downloads.offer(
     state.view("profile_scores_table", iso3, year),
     t("profile.scores_name", economy=iso3, year=year),

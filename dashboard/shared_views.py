@@ -271,6 +271,77 @@ def profile_scores(shared: Shared, iso3: str, year: int) -> pd.DataFrame:
     return views.profile_scores(shared.result(year), iso3, intervals)
 
 
+@dataclass(frozen=True)
+class Metric:
+    """One figure of a metrics row, written in the view's language, as `st.metric` takes it."""
+
+    label: str
+    value: str
+    delta: str | None = None
+    help: str | None = None
+    width: str = "stretch"
+
+
+@dataclass(frozen=True)
+class Headline:
+    """An economy's headline (index score, rank, rank interval, tier) and pillar figures.
+
+    `not_scored` is the warning shown instead of the headline when the index has no score.
+    """
+
+    not_scored: str
+    index: tuple[Metric, ...]
+    pillars: tuple[Metric, ...]
+
+
+def profile_headline(shared: Shared, iso3: str, year: int) -> Headline:
+    """The profile's two rows of figures, formatted once for every session that shows them."""
+    from readiness.i18n import format_number, format_percent, has
+
+    def number(value: float) -> str:
+        return format_number(value, shared.lang, 1)
+
+    scores = profile_scores(shared, iso3, year)
+    rows = scores.to_dict("records")
+    top, pillars = rows[0], rows[1:]
+    index: tuple[Metric, ...] = ()
+    not_scored = ""
+    if pd.isna(top["score"]):
+        not_scored = shared.t(
+            "profile.not_scored", coverage=format_percent(top["coverage"], shared.lang, 0)
+        )
+    else:
+        ranked = {"rank": top["rank"], "of": top["of"]}
+        tier = f"term.tier.{str(top['tier']).replace(' ', '_')}"
+        # The rank stays short enough for a quarter of the page in every language (the sentence
+        # "第 120 位（共 194 个）" was cut at 1400 px); the full wording is its help. The tier's
+        # name is the longest value ("Формирующийся"): it stretches, the numbers take their
+        # width, and the row wraps where the page is too narrow.
+        index = (
+            Metric(shared.t("profile.index_score"), number(top["score"]), width="content"),
+            Metric(
+                shared.t("profile.rank"), shared.t("profile.rank_short", **ranked),
+                help=shared.t("profile.rank_help", **ranked), width="content",
+            ),
+            Metric(
+                shared.t("profile.rank_interval"),
+                shared.t("profile.interval", lo=f"{top['rank_p05']:.0f}",
+                         hi=f"{top['rank_p95']:.0f}"),
+                help=shared.t("profile.rank_interval_help"), width="content",
+            ),
+            Metric(shared.t("profile.tier"), shared.t(tier) if has(tier) else str(top["tier"])),
+        )  # fmt: skip
+
+    def pillar(row: dict) -> Metric:
+        if pd.isna(row["score"]):
+            return Metric(row["name"], "—", shared.t("profile.not_scored_short"))
+        rank = shared.t("profile.rank_of", rank=row["rank"], of=row["of"])
+        return Metric(row["name"], number(row["score"]), rank)
+
+    figures = tuple(pillar(row) for row in pillars)
+    return Headline(not_scored, index, figures)
+
+
 def profile_indicators(shared: Shared, iso3: str, year: int) -> pd.DataFrame:
     """An economy's indicators: value, year, source, score and gap to target (labelled)."""
     result = shared.result(year)

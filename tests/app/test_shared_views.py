@@ -85,3 +85,31 @@ def test_a_page_run_leaves_the_shared_figure_as_built(snapshot):
     assert json.dumps(shared_map(snapshot).spec, sort_keys=True) == spec_before
     assert shown["title"]["text"] == shared_map(snapshot).spec["title"]["text"]
     assert shown["layer"] == shared_map(snapshot).spec["layer"]
+
+
+def test_the_profile_headline_is_written_in_the_views_language(snapshot):
+    """Score, rank, interval, tier and pillars: formatted once, as the language writes them."""
+    from readiness.i18n import translate
+
+    year = snapshot.latest_year
+    result = score_snapshot(snapshot=snapshot)
+    head = {
+        lang: state._shared_view(
+            state.BASE_TOKEN, "profile_headline", KEY, lang, ("KEN", year), snapshot
+        )
+        for lang in ("en", "fr")
+    }
+    score = f"{result.index['KEN']:.1f}"
+    assert not head["en"].not_scored
+    assert head["en"].index[0].value == score
+    assert head["fr"].index[0].value == score.replace(".", ",") != score
+    en_tier, fr_tier = head["en"].index[-1], head["fr"].index[-1]
+    tier = str(result.tiers["KEN"])
+    assert en_tier.label == "Tier" and fr_tier.label == translate("fr", "profile.tier")
+    assert fr_tier.value == translate("fr", f"term.tier.{tier.replace(' ', '_')}") != tier
+    pillars = result.framework.pillars
+    assert len(head["fr"].pillars) == len(pillars)
+    for m, code in zip(head["fr"].pillars, pillars, strict=True):
+        assert m.value == f"{result.scores.loc['KEN', code]:.1f}".replace(".", ",")
+        rank, of = int(result.ranks.loc["KEN", code]), int(result.scores[code].notna().sum())
+        assert m.delta == translate("fr", "profile.rank_of", rank=rank, of=of)
