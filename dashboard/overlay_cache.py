@@ -1,10 +1,11 @@
 """Caches for results computed from uploaded data: held by the session, released with it.
 
 dashboard/state.py caches every computation under a data token. The committed data ("base") is
-shared by all sessions through `st.cache_resource`. Uploaded data is not: its results live in an
-`OverlayData` that the session keeps in its own `st.session_state`, so when the session goes away
-(Streamlit drops a disconnected session's state) the results go with it; nothing keyed by an
-overlay token is ever put in a cross-session cache. Two sessions holding the very same content
+shared by all sessions (SharedValues, or `st.cache_resource` for unhashable arguments). Uploaded
+data is not: its results live in an `OverlayData` that the session keeps in its own
+`st.session_state`, so when the session goes away (Streamlit drops a disconnected session's
+state) the results go with it; nothing keyed by an overlay token is ever put in a cross-session
+cache. Two sessions holding the very same content
 (same token) share one `OverlayData`, found through a registry of WEAK references that keeps
 nothing alive by itself. Each holder keeps at most `max_entries` results per function, and at
 most MAX_CACHED_OVERLAYS holders keep results at all (the least recently used are emptied).
@@ -17,7 +18,6 @@ session's state for Streamlit's reconnect window, then goes with it).
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import inspect
 import itertools
@@ -163,63 +163,113 @@ def _touch(token: str) -> None:
                 holder.drop_results()
 
 
+class SharedValues:
+    """The values of one cached function for the committed data: least recently used dropped
+    beyond `max_entries`, each built once even when many sessions ask for it at the same time.
+
+    A hit is a dict lookup under a lock (a few microseconds). `st.cache_resource` hashes every
+    argument and inspects the function's signature on every call (150-190 us measured), and a
+    page run makes twenty such calls.
+    """
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._values: OrderedDict[tuple, Any] = OrderedDict()
+        self._building: dict[tuple, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def __contains__(self, key: tuple) -> bool:
+        with self._lock:
+            return key in self._values
+
+    def get_or_build(self, key: tuple, build: Callable[[], R]) -> R:
+        """The value kept for `key` (hashable), built with `build()` if none is kept."""
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]  # type: ignore[no-any-return]
+            building = self._building.setdefault(key, threading.Lock())
+        with building:  # one build per key; the others wait for it, then find its value
+            with self._lock:
+                if key in self._values:
+                    self._values.move_to_end(key)
+                    return self._values[key]  # type: ignore[no-any-return]
+            try:
+                value = build()
+            finally:
+                with self._lock:
+                    self._building.pop(key, None)
+            with self._lock:
+                self._values[key] = value
+                while len(self._values) > self.max_entries:
+                    self._values.popitem(last=False)
+            return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
 def token_cache(max_entries: int) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Like `st.cache_resource(max_entries=...)` for a function whose first argument is a data
     token: shared for "base", held by the sessions that hold the overlay otherwise.
 
     Arguments whose name starts with `_` are not part of the key (as in Streamlit's caches).
-    `func.cached(*args)` is True when the shared cache surely holds that call's value: a call
-    returned it and nothing of the function was evicted since (a spinner can then be skipped).
+    Base values whose key is hashable are kept in a SharedValues; a call with an unhashable
+    argument goes to `st.cache_resource`, which hashes it by content. `func.cached(*args)` is
+    True when that call's value is kept (a spinner can then be skipped).
     """
 
     def wrap(func: Callable[P, R]) -> Callable[P, R]:
-        held: set[tuple] = set()  # keys of base values returned since the last eviction
-        held_lock = threading.Lock()
-
-        def forget(_value: object) -> None:  # Streamlit evicted or cleared an entry
-            with held_lock:
-                held.clear()
-
-        shared = st.cache_resource(show_spinner=False, max_entries=max_entries, on_release=forget)(
-            func
-        )
+        values = SharedValues(max_entries)
+        unhashable = st.cache_resource(show_spinner=False, max_entries=max_entries)(func)
         signature = inspect.signature(func)
         keyed = [n for n in signature.parameters if not n.startswith("_")]
+        positions = [i for i, n in enumerate(signature.parameters) if not n.startswith("_")]
+        every = len(signature.parameters)
         name = f"{func.__module__}.{func.__qualname__}"
         per_overlay = min(max_entries, MAX_ENTRIES_PER_OVERLAY)
 
         def key_of(args: tuple, kwargs: dict) -> tuple:
+            if not kwargs and len(args) == every:  # the usual call: every argument by position
+                return tuple(args[i] for i in positions)
             bound = signature.bind(*args, **kwargs)
-            return tuple(bound.arguments.get(n) for n in keyed)
+            bound.apply_defaults()
+            return tuple(bound.arguments[n] for n in keyed)
 
         def cached(*args: P.args, **kwargs: P.kwargs) -> bool:
             key = key_of(args, kwargs)
-            with held_lock, contextlib.suppress(TypeError):
-                return key[0] == BASE_TOKEN and key in held
-            return False
+            try:
+                return key[0] == BASE_TOKEN and key in values
+            except TypeError:  # unhashable: not known to be kept
+                return False
 
         @functools.wraps(func)
         def call(*args: P.args, **kwargs: P.kwargs) -> R:
-            token = args[0] if args else kwargs[keyed[0]]  # the first argument is the token
+            key = key_of(args, kwargs)
+            token = key[0]  # the first argument is the token
             if token == BASE_TOKEN:
-                value = shared(*args, **kwargs)
-                with held_lock, contextlib.suppress(TypeError):  # an unhashable key: not held
-                    held.add(key_of(args, kwargs))
-                return value
+                try:
+                    hash(key)
+                except TypeError:
+                    return unhashable(*args, **kwargs)
+                return values.get_or_build(key, lambda: func(*args, **kwargs))
             holder = _LIVE.get(str(token))
             if holder is None:  # no session holds this data: compute, keep nothing
                 return func(*args, **kwargs)
-            bound = signature.bind(*args, **kwargs)
-            key = tuple(bound.arguments.get(n) for n in keyed[1:])
-            hit, value = holder.get(name, key)
+            hit, value = holder.get(name, key[1:])
             if not hit:
                 value = func(*args, **kwargs)
                 _take_lease(holder)
-                holder.put(name, key, value, per_overlay)
+                holder.put(name, key[1:], value, per_overlay)
             _touch(holder.token)
             return value
 
-        call.clear = shared.clear  # type: ignore[attr-defined]
+        def clear() -> None:
+            values.clear()
+            unhashable.clear()
+
+        call.clear = clear  # type: ignore[attr-defined]
         call.cached = cached  # type: ignore[attr-defined]
         return call
 
@@ -232,6 +282,7 @@ __all__ = [
     "MAX_ENTRIES_PER_OVERLAY",
     "MAX_LEASES",
     "OverlayData",
+    "SharedValues",
     "cached_entries",
     "hold",
     "live_tokens",
