@@ -26,6 +26,7 @@ from readiness.i18n import (
     number_cell,
     printf_writes_like,
     translate,
+    translate_term,
 )
 
 __all__ = [
@@ -76,8 +77,7 @@ def translated(values: pd.Series, prefix: str) -> pd.Series:
 
 def term(family: str, value: object) -> str:
     """A method term (a tier, a progress band) in the session's language; as is when unknown."""
-    key = f"term.{family}.{str(value).replace(' ', '_')}"
-    return t(key) if has(key) else str(value)
+    return translate_term(language(), family, value)
 
 
 def number(value: float, digits: int = 1) -> str:

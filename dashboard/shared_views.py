@@ -296,7 +296,7 @@ class Headline:
 
 def profile_headline(shared: Shared, iso3: str, year: int) -> Headline:
     """The profile's two rows of figures, formatted once for every session that shows them."""
-    from readiness.i18n import format_number, format_percent, has
+    from readiness.i18n import format_number, format_percent, translate_term
 
     def number(value: float) -> str:
         return format_number(value, shared.lang, 1)
@@ -312,7 +312,6 @@ def profile_headline(shared: Shared, iso3: str, year: int) -> Headline:
         )
     else:
         ranked = {"rank": top["rank"], "of": top["of"]}
-        tier = f"term.tier.{str(top['tier']).replace(' ', '_')}"
         # The rank stays short enough for a quarter of the page in every language (the sentence
         # "第 120 位（共 194 个）" was cut at 1400 px); the full wording is its help. The tier's
         # name is the longest value ("Формирующийся"): it stretches, the numbers take their
@@ -329,7 +328,7 @@ def profile_headline(shared: Shared, iso3: str, year: int) -> Headline:
                          hi=f"{top['rank_p95']:.0f}"),
                 help=shared.t("profile.rank_interval_help"), width="content",
             ),
-            Metric(shared.t("profile.tier"), shared.t(tier) if has(tier) else str(top["tier"])),
+            Metric(shared.t("profile.tier"), translate_term(shared.lang, "tier", top["tier"])),
         )  # fmt: skip
 
     def pillar(row: dict) -> Metric:

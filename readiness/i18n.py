@@ -101,6 +101,12 @@ def has(key: str) -> bool:
     return key in messages(DEFAULT_LANGUAGE)
 
 
+def translate_term(lang: str, family: str, value: object) -> str:
+    """A method term (a tier, a progress band) in `lang`; as is when the catalogue lacks it."""
+    key = f"term.{family}.{str(value).replace(' ', '_')}"
+    return translate(lang, key) if has(key) else str(value)
+
+
 def direction(lang: str) -> str:
     """ "rtl" for a right-to-left language (Arabic), else "ltr"."""
     return "rtl" if normal_language(lang) in RTL_LANGUAGES else "ltr"
