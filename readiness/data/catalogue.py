@@ -29,14 +29,23 @@ _INDICATOR_KEYS = {
     "code", "name", "description", "unit", "source", "series", "role", "pillar",
     "direction", "weight", "transform", "goalposts", "window",
 }  # fmt: skip
+# Optional: `per` scales a count by another indicator (per capita), computed by the build.
+_OPTIONAL_KEYS = {"per"}
+# What the absence of an economy from a source means (sources.yaml `absence`).
+Absence = Literal["unknown", "zero"]
 
 
 @dataclass(frozen=True)
 class Transform:
-    """Treatment applied before normalisation: an upper cap, then an optional natural log."""
+    """Treatment applied before normalisation: an upper cap, a floor, then an optional natural log.
+
+    The floor (in the original unit) raises lower values to it before the log, so that a real
+    zero (no exchange point at all) scores as the worst end instead of being unloggable.
+    """
 
     cap: float | None = None
     log: bool = False
+    floor: float | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,14 @@ class Goalposts:
     lo: float
     hi: float
     reason: str
+
+
+@dataclass(frozen=True)
+class Per:
+    """A count scaled by another indicator of the same economy and year: value / by * scale."""
+
+    by: str
+    scale: float
 
 
 @dataclass(frozen=True)
@@ -64,6 +81,7 @@ class Indicator:
     transform: Transform
     goalposts: Goalposts
     window: int
+    per: Per | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +102,10 @@ class Source:
     citation: str
     raw: str
     via: str
+    # "zero": the source lists every economy, so an economy it does not list has a real 0;
+    # "unknown": absence says nothing (a measurement or a partial listing).
+    absence: Absence = "unknown"
+    absence_note: str = ""
 
 
 def unit_key(unit: str) -> str:
@@ -194,7 +216,9 @@ class Catalogue:
                     "direction": i.direction,
                     "weight": i.weight,
                     "cap": i.transform.cap,
+                    "floor": i.transform.floor,
                     "log": i.transform.log,
+                    "per": "" if i.per is None else f"{i.per.by} / {i.per.scale:g}",
                     "goalpost_lo": i.goalposts.lo,
                     "goalpost_hi": i.goalposts.hi,
                     "goalposts_reason": i.goalposts.reason,
@@ -229,7 +253,7 @@ def load_catalogue(path: Path = CATALOGUE_FILE, sources_path: Path = SOURCES_FIL
     for n, raw in enumerate(doc.get("indicators", []), start=1):
         where = f"catalogue indicator #{n} ({raw.get('code', '?')})"
         missing = _INDICATOR_KEYS - set(raw)
-        extra = set(raw) - _INDICATOR_KEYS
+        extra = set(raw) - _INDICATOR_KEYS - _OPTIONAL_KEYS
         if missing:
             problems.append(f"{where}: add the missing key(s) {sorted(missing)}")
             continue
@@ -244,6 +268,10 @@ def load_catalogue(path: Path = CATALOGUE_FILE, sources_path: Path = SOURCES_FIL
         if ind.role == "index" and ind.pillar not in pillar_codes:
             problems.append(f"{where}: pillar '{ind.pillar}' is not one of {sorted(pillar_codes)}")
         indicators.append(ind)
+    codes = {i.code for i in indicators}
+    for ind in indicators:
+        if ind.per is not None and ind.per.by not in codes:
+            problems.append(f"{ind.code}: per.by '{ind.per.by}' is not an indicator's code")
     for p in pillars:
         if not any(i.pillar == p.code and i.role == "index" for i in indicators):
             problems.append(f"pillar {p.code}: give it at least one index indicator")
@@ -283,6 +311,13 @@ def _indicator(
     tr = raw["transform"] or {}
     if tr.get("log") and "goalposts" in raw and gp and float(gp.get("lo", 0)) <= 0:
         problems.append(f"{where}: a log transform needs goalposts above 0")
+    if tr.get("floor") is not None and not (tr.get("log") and float(tr["floor"]) > 0):
+        problems.append(f"{where}: a floor is for a log transform and must be above 0")
+    per = raw.get("per")
+    if per is not None and not (
+        isinstance(per, dict) and set(per) == {"by", "scale"} and float(per["scale"]) > 0
+    ):
+        problems.append(f"{where}: per needs `by` (an indicator code) and a `scale` above 0")
     window = raw["window"]
     if not isinstance(window, int) or not 1 <= window <= 10:
         problems.append(f"{where}: window must be a whole number of years from 1 to 10")
@@ -301,16 +336,23 @@ def _indicator(
         direction=int(raw["direction"]),
         weight=float(weight),
         transform=Transform(
-            cap=None if tr.get("cap") is None else float(tr["cap"]), log=bool(tr.get("log"))
+            cap=None if tr.get("cap") is None else float(tr["cap"]),
+            log=bool(tr.get("log")),
+            floor=None if tr.get("floor") is None else float(tr["floor"]),
         ),
         goalposts=Goalposts(float(gp["lo"]), float(gp["hi"]), str(gp["reason"])),
         window=window,
+        per=None if per is None else Per(str(per["by"]), float(per["scale"])),
     )
 
 
 def _load_sources(path: Path) -> tuple[Source, ...]:
     try:
         doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-        return tuple(Source(**{k: str(v) for k, v in s.items()}) for s in doc["sources"])
+        sources = tuple(Source(**{k: str(v) for k, v in s.items()}) for s in doc["sources"])
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise ReadinessError(f"cannot read the sources file {path}: {exc}") from exc
+    bad = [s.id for s in sources if s.absence not in ("unknown", "zero")]
+    if bad:
+        raise ReadinessError(f"sources {bad}: absence must be 'unknown' or 'zero'")
+    return sources

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +26,12 @@ _COUNTRY_DTYPES = {
     "lending_category": "string", "sids_status": "string", "population": "float64",
     "population_year": "Int64",
 }  # fmt: skip
+# Flags beside values (data/flags.csv): why a value is uncertain, or why there is none.
+FLAGS = ("low_sample", "later_scrape", "partial_year", "not_applicable")
+_FLAG_DTYPES = {
+    "iso3": "string", "indicator": "string", "year": "int64", "flag": "string",
+    "detail": "string",
+}  # fmt: skip
 _VALUE_DTYPES = {
     "iso3": "string", "indicator": "string", "year": "int64", "value": "float64",
     "source": "string", "estimate": "int8",
@@ -42,6 +48,7 @@ class Snapshot:
     coverage: pd.DataFrame
     catalogue: Catalogue
     data_dir: Path
+    flags: pd.DataFrame = field(default_factory=lambda: empty_flags())
 
     @property
     def latest_year(self) -> int:
@@ -60,6 +67,10 @@ class Snapshot:
 
     def _names(self) -> dict[str, str]:
         return dict(zip(self.countries["iso3"], self.countries["name_en"], strict=True))
+
+    def flags_of(self, code: str) -> pd.DataFrame:
+        """The flags of one indicator: iso3, year, flag, detail."""
+        return self.flags[self.flags["indicator"] == code]
 
     def indicator_values(self, code: str) -> pd.DataFrame:
         """Every value of one indicator (ReadinessError for an unknown code)."""
@@ -80,14 +91,42 @@ def _load(data_dir: Path) -> Snapshot:
     countries = _read(data_dir / "countries.csv", _COUNTRY_DTYPES, problems)
     income = _read(data_dir / "income_history.csv", {"iso3": "string", "year": "int64"}, problems)
     coverage = _read(data_dir / "coverage.csv", {"indicator": "string"}, problems)
+    flags = _read(data_dir / "flags.csv", _FLAG_DTYPES, problems)
     if not problems:
         problems += validate(values, countries, income, catalogue)
+        problems += validate_flags(flags, values, countries, catalogue)
     if problems:
         raise SnapshotError(problems)
     for col in BOOL_COLUMNS:
         countries[col] = countries[col].astype(bool)
     values["estimate"] = values["estimate"].astype(bool)
-    return Snapshot(values, countries, income, coverage, catalogue, data_dir)
+    flags["detail"] = flags["detail"].fillna("")
+    return Snapshot(values, countries, income, coverage, catalogue, data_dir, flags)
+
+
+def empty_flags() -> pd.DataFrame:
+    """A flags table with no rows (a snapshot without flags.csv, e.g. a user's framework)."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _FLAG_DTYPES.items()})
+
+
+def validate_flags(
+    flags: pd.DataFrame, values: pd.DataFrame, countries: pd.DataFrame, catalogue: Catalogue
+) -> list[str]:
+    """Flags name known economies, indicators and flags; a 'not applicable' pair has no value."""
+    problems = []
+    unknown = set(flags["flag"].dropna()) - set(FLAGS)
+    if unknown:
+        problems.append(f"flags.csv: unknown flag(s) {sorted(unknown)}; known: {FLAGS}")
+    if not flags["iso3"].isin(countries["iso3"]).all():
+        problems.append("flags.csv: economies not in countries.csv")
+    if not flags["indicator"].isin(catalogue.codes).all():
+        problems.append("flags.csv: indicators not in the catalogue")
+    na = flags[flags["flag"] == "not_applicable"]
+    clash = values.merge(na[["iso3", "indicator"]], on=["iso3", "indicator"])
+    if len(clash):
+        sample = clash[["iso3", "indicator"]].head(3).to_dict("records")
+        problems.append(f"flags.csv: 'not applicable' pairs have values in values.csv {sample}")
+    return problems
 
 
 def _read(path: Path, dtypes: dict[str, str], problems: list[str]) -> pd.DataFrame:

@@ -35,6 +35,7 @@ class Specs:
     directions: np.ndarray
     caps: np.ndarray
     logs: np.ndarray
+    floors: np.ndarray
     gp_lo: np.ndarray
     gp_hi: np.ndarray
     target: np.ndarray
@@ -46,6 +47,9 @@ def indicator_specs(framework: Framework, method: Method) -> tuple[Specs, list[s
     directions = framework.directions
     caps = np.array([n.cap if (n.cap is not None and method.transforms) else np.nan for n in nodes])
     logs = np.array([bool(n.log and method.transforms) for n in nodes])
+    floors = np.array(
+        [n.floor if (n.floor is not None and logs[k]) else np.nan for k, n in enumerate(nodes)]
+    )
     lo = np.array([n.goalposts[0] if n.goalposts else np.nan for n in nodes])
     hi = np.array([n.goalposts[1] if n.goalposts else np.nan for n in nodes])
     target = np.array([np.nan if n.target is None else n.target for n in nodes])
@@ -74,8 +78,10 @@ def indicator_specs(framework: Framework, method: Method) -> tuple[Specs, list[s
                 f"distance-to-target needs a Target (or goalposts) for {_list(lacking)}"
             )
     # Goalposts and targets are in the original unit: apply the same cap and log.
-    t_lo, t_hi, t_target = (cap_and_log(a[None, :].copy(), caps, logs)[0] for a in (lo, hi, target))
-    return Specs(directions, caps, logs, t_lo, t_hi, t_target), problems
+    t_lo, t_hi, t_target = (
+        cap_and_log(a[None, :].copy(), caps, logs, floors)[0] for a in (lo, hi, target)
+    )
+    return Specs(directions, caps, logs, floors, t_lo, t_hi, t_target), problems
 
 
 def _list(codes: Sequence[str], limit: int = 8) -> str:
@@ -90,7 +96,7 @@ def treat(
     """Caps and logs, then optional winsorisation; also a per-indicator log and notes."""
     notes: list[str] = []
     capped = (raw > specs.caps).sum(axis=0)
-    treated = cap_and_log(raw, specs.caps, specs.logs)
+    treated = cap_and_log(raw, specs.caps, specs.logs, specs.floors)
     lost = (np.isnan(treated) & ~np.isnan(raw)).sum(axis=0)
     for code, k in zip(codes, lost, strict=True):
         if k:
@@ -118,6 +124,7 @@ def treat(
     table = pd.DataFrame(
         {
             "cap": specs.caps,
+            "floor": specs.floors,
             "log": specs.logs,
             "capped": capped,
             "not_loggable": lost,

@@ -25,6 +25,7 @@ OPTIONAL_COLUMNS = (
     "Target",
     "Log",
     "Cap",
+    "Floor",
     "Window",
 )
 # COINr lets iMeta hold rows that are not part of the tree (denominators, groups, other data).
@@ -48,6 +49,8 @@ class Node:
     log: bool = False
     cap: float | None = None
     window: int | None = None
+    # With a log: values below the floor are raised to it first (a real 0 scores as the floor).
+    floor: float | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,9 @@ class Framework:
                     if transform is None or transform.cap is None
                     else float(transform.cap),
                     window=None if getattr(ind, "window", None) is None else int(ind.window),
+                    floor=None
+                    if transform is None or getattr(transform, "floor", None) is None
+                    else float(transform.floor),
                 )
             nodes.append(node)
         return cls(tuple(nodes))
@@ -228,6 +234,7 @@ class Framework:
                     "Target": np.nan if n.target is None else n.target,
                     "Log": n.log,
                     "Cap": np.nan if n.cap is None else n.cap,
+                    "Floor": np.nan if n.floor is None else n.floor,
                     "Window": pd.NA if n.window is None else n.window,
                 }
             )
@@ -333,14 +340,7 @@ def _nodes_from_table(table: pd.DataFrame) -> list[Node]:
         if target is not None and math.isnan(target):
             problems.append(f"{where}: Target must be a number, got {row.get('Target')!r}")
             target = None
-        cap = _number(row.get("Cap"))
-        if cap is not None and math.isnan(cap):
-            problems.append(f"{where}: Cap must be a number, got {row.get('Cap')!r}")
-            cap = None
-        log = _flag(row.get("Log"))
-        if log is None:
-            problems.append(f"{where}: Log must be true or false, got {row.get('Log')!r}")
-            log = False
+        cap, floor, log = _treatment(row, where, problems)
         window = _number(row.get("Window"))
         if window is not None and (math.isnan(window) or window != int(window) or window < 1):
             problems.append(
@@ -360,11 +360,31 @@ def _nodes_from_table(table: pd.DataFrame) -> list[Node]:
                 log=log,
                 cap=cap,
                 window=None if window is None else int(window),
+                floor=floor,
             )
         )
     if problems:
         raise ReadinessError(_summary("framework", problems))
     return nodes
+
+
+def _treatment(
+    row: Mapping[str, Any], where: str, problems: list[str]
+) -> tuple[float | None, float | None, bool]:
+    """The Cap, Floor and Log of one framework row (invalid ones reported and dropped)."""
+    cap = _number(row.get("Cap"))
+    if cap is not None and math.isnan(cap):
+        problems.append(f"{where}: Cap must be a number, got {row.get('Cap')!r}")
+        cap = None
+    floor = _number(row.get("Floor"))
+    if floor is not None and (math.isnan(floor) or floor <= 0):
+        problems.append(f"{where}: Floor must be a number above 0, got {row.get('Floor')!r}")
+        floor = None
+    log = _flag(row.get("Log"))
+    if log is None:
+        problems.append(f"{where}: Log must be true or false, got {row.get('Log')!r}")
+        log = False
+    return cap, floor, bool(log)
 
 
 def _validate(nodes: Sequence[Node]) -> list[str]:

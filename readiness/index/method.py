@@ -86,7 +86,9 @@ class Method:
     imputation: Imputation = "none"
     imputation_group: str | None = "itu_region"
     # Coverage: minimum share of children's weight with a score; below it, "not scored".
-    pillar_coverage: float = 2 / 3
+    # A pillar needs 60% (3 of 5 equal indicators; JRC's "about two thirds" of the data), the
+    # index 75% of its pillars (4 of 5). docs/METHOD.md says why (Eritrea, issue 20).
+    pillar_coverage: float = 0.6
     index_coverage: float = 0.75
     # Weights: the framework's (or equal), then per-code overrides; normalised within a parent.
     weighting: Weighting = "framework"

@@ -7,9 +7,14 @@ from dataclasses import dataclass
 import numpy as np
 
 
-def cap_and_log(x: np.ndarray, caps: np.ndarray, logs: np.ndarray) -> np.ndarray:
-    """Cap each column at `caps` (NaN: none), then take the natural log where `logs`; NaN stays."""
+def cap_and_log(
+    x: np.ndarray, caps: np.ndarray, logs: np.ndarray, floors: np.ndarray | None = None
+) -> np.ndarray:
+    """Cap each column at `caps` (NaN: none), raise it to `floors` (NaN: none), then take the
+    natural log where `logs`; NaN stays."""
     out = np.where(x > caps, caps, x)  # comparisons with NaN are False: no cap, missing kept
+    if floors is not None:
+        out = np.where(out < floors, floors, out)
     if logs.any():
         cols = np.flatnonzero(logs)
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -39,7 +39,7 @@ _META_HELP = {
     "name": "give a short name",
     "unit": "give the unit, e.g. `score 0-100` or `% of population`",
     "direction": "1 if higher is better, -1 if lower is better",
-    "pillar": "a pillar code (CONN, BBAF, POLICY, ENABLE) or `context` (shown, not scored)",
+    "pillar": "a pillar code (CONN, BBAF, POLICY, ENABLE, IOT) or `context` (shown, not scored)",
     "goalpost_lo": "the worst-end bound in the indicator's unit",
     "goalpost_hi": "the best-end bound in the indicator's unit",
 }

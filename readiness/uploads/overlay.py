@@ -206,7 +206,21 @@ def apply_overlays(snapshot: Snapshot, overlays: Sequence[Overlay]) -> Snapshot:
     )
     latest = int(values["year"].max())
     coverage = _coverage(snapshot, rows, catalogue, touched, latest)
-    return replace(snapshot, values=values, catalogue=catalogue, coverage=coverage)
+    flags = _flags_kept(snapshot.flags, user)
+    return replace(snapshot, values=values, catalogue=catalogue, coverage=coverage, flags=flags)
+
+
+def _flags_kept(flags: pd.DataFrame, user: pd.DataFrame) -> pd.DataFrame:
+    """The snapshot's flags less those of values the user replaced, and less 'not applicable'
+    for an economy and indicator the user gives a value (the user's value is shown as given)."""
+    if flags.empty or user.empty:
+        return flags
+    pairs = set(user["iso3"].astype(str) + "|" + user["indicator"].astype(str))
+    flag_pairs = flags["iso3"].astype(str) + "|" + flags["indicator"].astype(str)
+    drop = _keys(flags).isin(set(_keys(user))) | (
+        (flags["flag"] == "not_applicable") & flag_pairs.isin(pairs)
+    )
+    return flags.loc[~drop.to_numpy()].reset_index(drop=True)
 
 
 def _keys(frame: pd.DataFrame) -> pd.Series:

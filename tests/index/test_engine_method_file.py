@@ -26,7 +26,7 @@ def test_defaults_are_our_published_method():
         "arithmetic",
         "none",
     )
-    assert m.pillar_coverage == pytest.approx(2 / 3) and m.index_coverage == 0.75
+    assert m.pillar_coverage == pytest.approx(0.6) and m.index_coverage == 0.75
     assert set(NORMALISATIONS) == {"goalposts", "minmax", "zscore", "rank", "target"}
     assert set(AGGREGATIONS) == {"arithmetic", "geometric"} and "none" in IMPUTATIONS
 

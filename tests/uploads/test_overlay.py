@@ -184,3 +184,32 @@ def test_coverage_of_touched_indicators_matches_the_build(snapshot):
     want = expected.set_index("indicator")
     for code in ("internet_use", "g5_test", "gci"):
         assert got.loc[code].to_dict() == want.loc[code].to_dict(), code
+
+
+def test_user_values_in_the_iot_pillar_score_and_replace_flags(snapshot):
+    """The IoT pillar takes uploads like any pillar; a replaced value loses the snapshot's flag
+    and a user's cable count for a landlocked economy is shown as given."""
+    flagged = snapshot.flags_of("ipv6_capable")
+    assert "RUS" in set(flagged.loc[flagged["flag"] == "low_sample", "iso3"])
+    meta = (
+        "code,name,unit,direction,pillar,goalpost_lo,goalpost_hi\n"
+        "lorawan_test,LoRaWAN gateways (TEST),per million people,1,IOT,0,100\n"
+    )
+    ov = _overlay(
+        snapshot,
+        "economy,year,ipv6_capable,submarine_cables,lorawan_test\n"
+        "RUS,2025,40,,\nRWA,2022,,1,\nMWI,2025,,,50\n",
+        meta=meta,
+    )
+    merged = apply_overlays(snapshot, [ov])
+    left = merged.flags_of("ipv6_capable")
+    assert not ((left["iso3"] == "RUS") & (left["year"] == 2025)).any()
+    cables = merged.flags_of("submarine_cables")
+    assert "RWA" not in set(cables["iso3"]) and "UGA" in set(cables["iso3"])
+    assert len(snapshot.flags_of("submarine_cables")) == 44  # the committed snapshot unchanged
+    base = score_snapshot(2025, snapshot=snapshot)
+    after = score_snapshot(2025, snapshot=merged)
+    assert "lorawan_test" in after.framework.indicators
+    assert after.framework.by_code["lorawan_test"].parent == "IOT"
+    assert after.scores.loc["MWI", "IOT"] > base.scores.loc["MWI", "IOT"]
+    assert after.scores.loc["RUS", "IOT"] > base.scores.loc["RUS", "IOT"]

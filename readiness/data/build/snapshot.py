@@ -11,15 +11,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from readiness.data.build import geo
+from readiness.data.build import geo, iot
 from readiness.data.build.countries import build_countries, read_income_history, read_wb_class
-from readiness.data.build.sources import READERS, read_un_egdi
+from readiness.data.build.sources import READERS as SOURCE_READERS
+from readiness.data.build.sources import read_un_egdi
 from readiness.data.catalogue import Catalogue, load_catalogue
 from readiness.data.harmonise import NameIndex, _index, load_aliases
 from readiness.errors import ReadinessError
 from readiness.paths import DATA_DIR, STATIC_DIR
 
 FIRST_YEAR = 2000
+READERS = {**SOURCE_READERS, **iot.READERS}
 VALUE_COLUMNS = ["iso3", "indicator", "year", "value", "source", "estimate"]
 # Values are stored to 6 decimals: far below any published precision, and stable across runs.
 DECIMALS = 6
@@ -53,12 +55,18 @@ def build_snapshot(
     )
     countries = build_countries(raw, un_members, population)
     universe = set(countries["iso3"])
+    tidy = _absent_as_zero(tidy, catalogue, universe)
+    tidy = _per_capita(tidy, catalogue)
+    flags = iot.flags(raw, universe)
+    not_applicable = flags[flags["flag"] == "not_applicable"]
+    tidy = _drop_pairs(tidy, not_applicable)
     values = _finalise_values(tidy, universe)
     income_history = read_income_history(raw, universe)
     coverage = coverage_table(values, catalogue)
 
     files: dict[str, bytes] = {
         "values.csv": _csv(values),
+        "flags.csv": _csv(flags),
         "countries.csv": _csv(countries),
         "income_history.csv": _csv(income_history),
         "coverage.csv": _csv(coverage),
@@ -96,6 +104,50 @@ def _read_all(raw: Path, catalogue: Catalogue) -> pd.DataFrame:
     if undeclared:
         raise ReadinessError(f"no reader for source(s) {sorted(undeclared)}")
     return pd.concat(frames, ignore_index=True)
+
+
+def _absent_as_zero(tidy: pd.DataFrame, catalogue: Catalogue, universe: set[str]) -> pd.DataFrame:
+    """For sources that list every economy (sources.yaml `absence: zero`), an economy of the
+    master missing from a series-year the source publishes gets a real 0."""
+    zero_sources = {s.id for s in catalogue.sources if s.absence == "zero"}
+    listed = tidy[tidy["source"].isin(zero_sources)]
+    fills = []
+    for (source, series, year), rows in listed.groupby(["source", "series", "year"]):
+        absent = sorted(universe - set(rows["iso3"]))
+        fill = pd.DataFrame({"code": absent, "iso3": absent, "series": series, "year": year})
+        fill = fill.assign(value=0.0, estimate=False, source=source)
+        fill["indicator"] = rows["indicator"].iloc[0]
+        fills.append(fill)
+    return pd.concat([tidy, *fills], ignore_index=True)
+
+
+def _per_capita(tidy: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """Counts with `per` divided by that indicator (population) of the same economy and year, or
+    of its latest earlier year (at most 5 years back); without one the value is unknown."""
+    out = tidy
+    for ind in catalogue.indicators:
+        if ind.per is None:
+            continue
+        rows = out["indicator"] == ind.code
+        by = out.loc[out["indicator"] == ind.per.by, ["iso3", "year", "value"]]
+        by = by.rename(columns={"year": "by_year", "value": "by_value"}).sort_values("by_year")
+        counts = out.loc[rows].sort_values("year")
+        joined = pd.merge_asof(
+            counts.reset_index(), by, left_on="year", right_on="by_year", by="iso3",
+            direction="backward", tolerance=5,
+        ).set_index("index")  # fmt: skip
+        ratio = joined["value"] / joined["by_value"] * ind.per.scale
+        out = out.drop(index=counts.index)
+        scaled = counts.assign(value=ratio.reindex(counts.index))
+        out = pd.concat([out, scaled.dropna(subset=["value"])], ignore_index=True)
+    return out
+
+
+def _drop_pairs(tidy: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """Rows of (economy, indicator) flagged not applicable are removed: never a 0."""
+    key = tidy["iso3"] + "|" + tidy["indicator"]
+    drop = set(pairs["iso3"] + "|" + pairs["indicator"])
+    return tidy[~key.isin(drop)]
 
 
 def _source_name_index(raw: Path) -> NameIndex:
@@ -182,14 +234,25 @@ def notice(catalogue: Catalogue) -> str:
         "# Data notice",
         "",
         "This snapshot is derived from public data. Each value keeps its source and year; ITU",
-        "estimates are flagged. Derived files carry the licence of their sources: data from ITU is",
+        "estimates are flagged, and so are low-sample, partial-year and not-applicable values",
+        "(flags.csv). Derived files carry the licence of their sources: data from ITU is",
         "CC BY-NC-SA 3.0 IGO (non-commercial use, share alike, with citation); World Bank data are",
-        "CC BY 4.0. The project's code is separate from these terms.",
+        "CC BY 4.0; the PCH exchange counts and the TeleGeography cable counts are CC BY-NC-SA 3.0",
+        "and the Ookla speeds CC BY-NC-SA 4.0, so the snapshot as a whole is for non-commercial use",
+        "with attribution and share-alike. PeeringDB data are used only as counts of facilities per",
+        "economy, under PeeringDB's Acceptable Use Policy (Internet research and analysis); no",
+        "PeeringDB record is redistributed. The project's code is separate from these terms.",
         "",
-        "| source | producer | licence |",
-        "|---|---|---|",
+        "| source | producer | licence | an economy the source does not list |",
+        "|---|---|---|---|",
     ]
-    lines += [f"| {s.name} | {s.producer} | {s.licence} |" for s in catalogue.sources]
+    absence = {"zero": "has a real 0", "unknown": "is unknown (no value)"}
+    used = {i.source for i in catalogue.indicators}
+    lines += [
+        f"| {s.name} | {s.producer} | {s.licence} | "
+        f"{(s.absence_note or absence[s.absence]) if s.id in used else '-'} |"
+        for s in catalogue.sources
+    ]
     lines += ["", "## Required citations", ""]
     lines += [f"- {s.citation}" for s in catalogue.sources]
     lines += ["", "## Where the copies came from", ""]

@@ -64,7 +64,10 @@ def read_itu_datahub(raw: Path, series: list[str]) -> pd.DataFrame:
             "estimate": note.str.contains(_ESTIMATE),
         }
     )
-    return _tidy(out)
+    # A price basket of 0% of GNI is ITU's mark for "no plan offered" (35 fixed-broadband rows of
+    # 2022, e.g. Burundi, Eritrea), never a free plan: it is missing, not an affordable price.
+    price = out["series"].str.endswith("_GNI") & (pd.to_numeric(out["value"], errors="coerce") == 0)
+    return _tidy(out[~price])
 
 
 def read_itu_idi(raw: Path, series: list[str]) -> pd.DataFrame:
