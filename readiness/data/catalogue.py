@@ -90,6 +90,7 @@ class Pillar:
     name: str
     description: str
     weight: float
+    since: int | None = None  # first reference year the pillar counts in the index
 
 
 @dataclass(frozen=True)
@@ -244,7 +245,10 @@ def load_catalogue(path: Path = CATALOGUE_FILE, sources_path: Path = SOURCES_FIL
     problems: list[str] = []
     source_ids = {s.id: s for s in sources}
     pillars = tuple(
-        Pillar(str(p["code"]), str(p["name"]), str(p.get("description", "")), float(p["weight"]))
+        Pillar(
+            str(p["code"]), str(p["name"]), str(p.get("description", "")), float(p["weight"]),
+            None if p.get("since") is None else int(p["since"]),
+        )  # fmt: skip
         for p in doc.get("pillars", [])
     )
     pillar_codes = {p.code for p in pillars}

@@ -235,12 +235,20 @@ def prepare(data: IndexData, framework: Framework, method: Method) -> Prepared:
         problems.append(str(exc))
     if problems:
         raise ReadinessError("cannot build the index: " + "; ".join(problems))
+    inactive = framework.inactive(data.year)
+    for code in sorted(inactive):
+        weights[code] = 0.0  # not yet part of the index in this reference year
     if list(data.raw.columns) == list(framework.indicators):
         raw = data.raw.to_numpy(dtype=float, copy=True)
     else:
         cols = data.raw.columns.get_indexer(framework.indicator_index)
         raw = np.take(data.raw.to_numpy(dtype=float), cols, axis=1)
     treated, table, notes = treat(raw.copy(), specs, method, framework.indicators)
+    notes += [
+        f"{n.code}: counts from {n.since}, so it is not part of the {data.year} index"
+        for n in framework.nodes
+        if n.code in inactive and n.since is not None
+    ]
     groups = (
         group_labels(data.units.reindex(data.raw.index), method)
         if method.imputation != "none"
@@ -312,7 +320,7 @@ def _normalised_weights(framework: Framework, weights: Mapping[str, float]) -> p
             continue
         siblings = framework.child_map[node.parent]
         total = sum(weights[s] for s in siblings)
-        out[node.code] = weights[node.code] / total
+        out[node.code] = weights[node.code] / total if total > 0 else 0.0  # inactive siblings
     return pd.Series(out, name="weight")
 
 

@@ -27,6 +27,7 @@ OPTIONAL_COLUMNS = (
     "Cap",
     "Floor",
     "Window",
+    "Since",
 )
 # COINr lets iMeta hold rows that are not part of the tree (denominators, groups, other data).
 _NON_TREE_TYPES = frozenset({"Denominator", "Group", "Other"})
@@ -51,6 +52,9 @@ class Node:
     window: int | None = None
     # With a log: values below the floor are raised to it first (a real 0 scores as the floor).
     floor: float | None = None
+    # The first reference year the node (and all below it) counts in its parent: a pillar added
+    # when its sources began has weight 0 in earlier years (the older index is unchanged).
+    since: int | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,9 @@ class Framework:
                     if transform is None or getattr(transform, "floor", None) is None
                     else float(transform.floor),
                 )
+            elif node.level == 2:
+                pillar = next((p for p in catalogue.pillars if p.code == node.code), None)
+                node = replace(node, since=getattr(pillar, "since", None))
             nodes.append(node)
         return cls(tuple(nodes))
 
@@ -216,6 +223,18 @@ class Framework:
             raise ReadinessError(_summary("weights", problems))
         return out
 
+    def inactive(self, year: int | None) -> frozenset[str]:
+        """Codes that do not count in `year`: nodes whose `since` is later, and all below them."""
+        if year is None:
+            return frozenset()
+        out: set[str] = set()
+        todo = [n.code for n in self.nodes if n.since is not None and n.since > year]
+        while todo:
+            code = todo.pop()
+            out.add(code)
+            todo += list(self.child_map.get(code, ()))
+        return frozenset(out)
+
     def to_table(self) -> pd.DataFrame:
         """The framework as a COINr-style iMeta table (round-trips through `from_table`)."""
         rows = []
@@ -235,6 +254,7 @@ class Framework:
                     "Log": n.log,
                     "Cap": np.nan if n.cap is None else n.cap,
                     "Floor": np.nan if n.floor is None else n.floor,
+                    "Since": pd.NA if n.since is None else n.since,
                     "Window": pd.NA if n.window is None else n.window,
                 }
             )
@@ -361,11 +381,23 @@ def _nodes_from_table(table: pd.DataFrame) -> list[Node]:
                 cap=cap,
                 window=None if window is None else int(window),
                 floor=floor,
+                since=_since(row, where, problems),
             )
         )
     if problems:
         raise ReadinessError(_summary("framework", problems))
     return nodes
+
+
+def _since(row: Mapping[str, Any], where: str, problems: list[str]) -> int | None:
+    """The Since year of a framework row (None when empty)."""
+    since = _number(row.get("Since"))
+    if since is None:
+        return None
+    if math.isnan(since) or since != int(since):
+        problems.append(f"{where}: Since must be a year, got {row.get('Since')!r}")
+        return None
+    return int(since)
 
 
 def _treatment(

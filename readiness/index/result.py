@@ -66,7 +66,9 @@ class Result:
     def summary(self) -> pd.DataFrame:
         """One row per unit: code, name, index, pillars, rank, tier, coverage, indicators n/N."""
         code = self.framework.index_code
-        n_have = self.normalised.notna().sum(axis=1)
+        # indicators that count this year (a pillar not yet in the index has weight 0)
+        active = self.effective_weights.to_numpy() > 0
+        n_have = self.normalised.loc[:, active].notna().sum(axis=1)
         out = pd.DataFrame(
             {
                 "code": self.raw.index,
@@ -80,7 +82,7 @@ class Result:
         out["rank"] = self.ranks[code].to_numpy()
         out["tier"] = self.tiers.to_numpy()
         out["coverage"] = self.data_coverage.to_numpy()
-        out["indicators"] = [f"{k}/{self.normalised.shape[1]}" for k in n_have]
+        out["indicators"] = [f"{k}/{int(active.sum())}" for k in n_have]
         out["rank"] = out["rank"].astype("Int64")
         return out
 

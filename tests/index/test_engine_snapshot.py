@@ -110,3 +110,19 @@ def test_method_variants(snapshot, result):
     # imputed cells are exactly those missing in the selected data that received a value
     filled = imputed.raw.isna() & imputed.imputed_values.notna()
     assert filled.equals(imputed.imputed)
+
+
+def test_the_iot_pillar_counts_from_its_first_year():
+    """Before 2023 the IOT pillar has weight 0: the index is the four-pillar one, unchanged."""
+    early, late = score_snapshot(2021), score_snapshot(2023)
+    assert early.framework.by_code["IOT"].since == 2023
+    assert early.scores["IOT"].isna().all() and early.weights["IOT"] == 0
+    assert any(note.startswith("IOT: counts from 2023") for note in early.notes)
+    others = ["CONN", "BBAF", "POLICY", "ENABLE"]
+    scored = early.index.notna()
+    assert scored.sum() > 150
+    # equal pillar weights: the index is the mean of the four pillars it has
+    mean = early.scores.loc[scored, others].mean(axis=1)
+    assert np.allclose(early.index[scored], mean)
+    assert late.scores["IOT"].notna().sum() > 190 and late.weights["IOT"] == pytest.approx(0.2)
+    assert not any(note.startswith("IOT:") for note in late.notes)

@@ -110,3 +110,14 @@ def test_from_catalogue(snapshot):
         assert node.goalposts == (ind.goalposts.lo, ind.goalposts.hi)
         assert node.direction == ind.direction and node.window == ind.window
         assert node.log == ind.transform.log and node.cap == ind.transform.cap
+
+
+def test_since_round_trips_and_switches_a_branch_off():
+    from readiness.data.catalogue import load_catalogue
+
+    fw = Framework.from_catalogue(load_catalogue())
+    back = Framework.from_table(fw.to_table())
+    assert back.by_code["IOT"].since == 2023 and back.by_code["CONN"].since is None
+    off = fw.inactive(2022)
+    assert "IOT" in off and "ipv6_capable" in off and "internet_use" not in off
+    assert fw.inactive(2023) == frozenset() and fw.inactive(None) == frozenset()
