@@ -246,9 +246,12 @@ def load_catalogue(path: Path = CATALOGUE_FILE, sources_path: Path = SOURCES_FIL
     source_ids = {s.id: s for s in sources}
     pillars = tuple(
         Pillar(
-            str(p["code"]), str(p["name"]), str(p.get("description", "")), float(p["weight"]),
-            None if p.get("since") is None else int(p["since"]),
-        )  # fmt: skip
+            code=str(p["code"]),
+            name=str(p["name"]),
+            description=str(p.get("description", "")),
+            weight=float(p["weight"]),
+            since=None if p.get("since") is None else int(p["since"]),
+        )
         for p in doc.get("pillars", [])
     )
     pillar_codes = {p.code for p in pillars}
@@ -353,7 +356,10 @@ def _indicator(
 def _load_sources(path: Path) -> tuple[Source, ...]:
     try:
         doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-        sources = tuple(Source(**{k: str(v) for k, v in s.items()}) for s in doc["sources"])
+        sources = tuple(
+            Source(**{k: str(v) for k, v in s.items()})  # type: ignore[arg-type]
+            for s in doc["sources"]
+        )
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise ReadinessError(f"cannot read the sources file {path}: {exc}") from exc
     bad = [s.id for s in sources if s.absence not in ("unknown", "zero")]

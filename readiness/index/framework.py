@@ -389,7 +389,7 @@ def _nodes_from_table(table: pd.DataFrame) -> list[Node]:
     return nodes
 
 
-def _since(row: Mapping[str, Any], where: str, problems: list[str]) -> int | None:
+def _since(row: Mapping[Any, Any], where: str, problems: list[str]) -> int | None:
     """The Since year of a framework row (None when empty)."""
     since = _number(row.get("Since"))
     if since is None:
@@ -401,7 +401,7 @@ def _since(row: Mapping[str, Any], where: str, problems: list[str]) -> int | Non
 
 
 def _treatment(
-    row: Mapping[str, Any], where: str, problems: list[str]
+    row: Mapping[Any, Any], where: str, problems: list[str]
 ) -> tuple[float | None, float | None, bool]:
     """The Cap, Floor and Log of one framework row (invalid ones reported and dropped)."""
     cap = _number(row.get("Cap"))

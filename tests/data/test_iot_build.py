@@ -72,7 +72,8 @@ def test_two_letter_codes_map_to_the_master(snapshot):
 def test_per_capita_values_are_counts_over_population(snapshot, raw_dir):
     pop = _population(snapshot, YEAR)
     ix = iot.read_csv(raw_dir / "ixp_directories" / "ixp_counts_by_country_2023-2026.csv")
-    kenya = int(ix[(ix["iso3"] == "KEN") & (ix["snapshot_date"] == "2025-12-31")]["ixp_pch"].iloc[0])
+    at_end = ix[(ix["iso3"] == "KEN") & (ix["snapshot_date"] == "2025-12-31")]
+    kenya = int(at_end["ixp_pch"].iloc[0])
     assert kenya == 4  # KIXP Nairobi, KIXP Mombasa, LINX Nairobi, Asteroid Mombasa
     ixp = _values(snapshot, "ixp_density", YEAR)
     assert ixp["KEN"] == pytest.approx(4 / pop["KEN"] * 1e7, rel=1e-6)
@@ -110,9 +111,9 @@ def test_low_sample_ipv6_values_are_flagged_not_dropped(snapshot, raw_dir):
     assert {"COM", "DJI", "GMB", "LAO", "LSO", "TUV"} <= set(low.index) & ldc
     # flagged, and still carrying their value
     assert _values(snapshot, "ipv6_capable", YEAR).reindex(sorted(expected)).notna().all()
-    assert low.at["RUS", "detail"] == "1594;572"  # 1,594 samples, 572 in the later scrape
+    assert low.loc["RUS", "detail"] == "1594;572"  # 1,594 samples, 572 in the later scrape
     changed = flags[flags["flag"] == "later_scrape"].set_index("iso3")
-    assert changed.at["KEN", "detail"] == "18.1"  # 1.15% on 2025-12-09, 18.1% in the later scrape
+    assert changed.loc["KEN", "detail"] == "18.1"  # 1.15% on 2025-12-09, 18.1% in the later scrape
 
 
 def test_landlocked_economies_have_no_cable_value_but_a_flag(snapshot):

@@ -90,7 +90,7 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _sum_by_code(frame: pd.DataFrame) -> pd.DataFrame:
     """Counts summed per ISO3 (Guernsey and Jersey become the Channel Islands)."""
-    return frame.groupby(["code", "series", "year"], as_index=False)["value"].sum()
+    return frame.groupby(["code", "series", "year"], as_index=False).agg(value=("value", "sum"))
 
 
 def apnic_table(raw: Path, file: str = APNIC_FILE) -> pd.DataFrame:
@@ -260,12 +260,12 @@ def read_cloud_regions(raw: Path, series: list[str]) -> pd.DataFrame:
     """Regions of six providers per economy: the package's counts, AWS and Azure at least as
     many as the providers' own December 2024 lists."""
     df = read_csv(raw / "cloud_regions" / "cloud_regions_by_country.csv")
-    total = pd.Series(0, index=df.index)
+    total = np.zeros(len(df))
     for provider in CLOUD_PROVIDERS:
-        count = pd.to_numeric(df[f"pkg_{provider}"])
+        count = pd.to_numeric(df[f"pkg_{provider}"]).to_numpy(dtype=float)
         official = f"official_202412_{provider}"
         if official in df:
-            count = np.maximum(count, pd.to_numeric(df[official]))
+            count = np.maximum(count, pd.to_numeric(df[official]).to_numpy(dtype=float))
         total = total + count
     out = pd.DataFrame(
         {"code": df["iso3"], "series": "cloud_regions", "year": CLOUD_YEAR, "value": total}
@@ -285,23 +285,24 @@ def flags(raw: Path, universe: set[str]) -> pd.DataFrame:
     rows: list[dict[str, object]] = []
     now = apnic_table(raw).set_index("iso3")
     later = apnic_table(raw, APNIC_LATER_FILE).set_index("iso3")
-    for iso3, rec in now.iterrows():
+    pct_now, n_now = now["pct"].to_dict(), now["samples"].to_dict()
+    pct_later, n_later = later["pct"].to_dict(), later["samples"].to_dict()
+    for iso3 in now.index:
+        n, pct = float(n_now[iso3]), float(pct_now[iso3])
         # Low in either scrape: Russia has 1,594 samples here and 572 in the later one.
-        later_n = later.at[iso3, "samples"] if iso3 in later.index else rec["samples"]
-        if min(rec["samples"], later_n) < LOW_SAMPLE:
+        later_n = float(n_later.get(iso3, n))
+        if min(n, later_n) < LOW_SAMPLE:
             # detail: the samples behind the value, then the later scrape's where that is low
-            detail = str(int(rec["samples"]))
-            if later_n < LOW_SAMPLE <= rec["samples"]:
-                detail += f";{int(later_n)}"
+            detail = str(int(n)) + (f";{int(later_n)}" if later_n < LOW_SAMPLE <= n else "")
             rows.append(_flag(iso3, "ipv6_capable", APNIC_YEAR, "low_sample", detail))
-        if iso3 in later.index and abs(later.at[iso3, "pct"] - rec["pct"]) > LATER_SCRAPE_CHANGE:
-            detail = f"{later.at[iso3, 'pct']:.1f}"
+        if iso3 in pct_later and abs(float(pct_later[iso3]) - pct) > LATER_SCRAPE_CHANGE:
+            detail = f"{float(pct_later[iso3]):.1f}"
             rows.append(_flag(iso3, "ipv6_capable", APNIC_YEAR, "later_scrape", detail))
     speeds = ookla_table(raw)
     partial = speeds[(speeds["year"] == OOKLA_PARTIAL_YEAR) & (speeds["k_tests"] >= MIN_K_TESTS)]
-    for rec in partial.itertuples():
-        code = {"fixed": "download_fixed", "mobile": "download_mobile"}[str(rec.d_type)]
-        rows.append(_flag(str(rec.iso3), code, OOKLA_PARTIAL_YEAR, "partial_year", "Q1_Q2"))
+    for iso3, kind in zip(partial["iso3"], partial["d_type"], strict=True):
+        code = {"fixed": "download_fixed", "mobile": "download_mobile"}[str(kind)]
+        rows.append(_flag(str(iso3), code, OOKLA_PARTIAL_YEAR, "partial_year", "Q1_Q2"))
     for iso3 in sorted(landlocked()):
         rows.append(_flag(iso3, "submarine_cables", CABLES_YEAR, "not_applicable", "landlocked"))
     out = pd.DataFrame(rows, columns=FLAG_COLUMNS)

@@ -112,10 +112,12 @@ def _absent_as_zero(tidy: pd.DataFrame, catalogue: Catalogue, universe: set[str]
     zero_sources = {s.id for s in catalogue.sources if s.absence == "zero"}
     listed = tidy[tidy["source"].isin(zero_sources)]
     fills = []
-    for (source, series, year), rows in listed.groupby(["source", "series", "year"]):
+    for key, rows in listed.groupby(["source", "series", "year"]):
+        source, series, year = (str(k) for k in key)
         absent = sorted(universe - set(rows["iso3"]))
-        fill = pd.DataFrame({"code": absent, "iso3": absent, "series": series, "year": year})
-        fill = fill.assign(value=0.0, estimate=False, source=source)
+        fill = pd.DataFrame({"code": absent, "iso3": absent})
+        fill["series"], fill["year"], fill["source"] = series, int(year), source
+        fill["value"], fill["estimate"] = 0.0, False
         fill["indicator"] = rows["indicator"].iloc[0]
         fills.append(fill)
     return pd.concat([tidy, *fills], ignore_index=True)
@@ -237,11 +239,12 @@ def notice(catalogue: Catalogue) -> str:
         "estimates are flagged, and so are low-sample, partial-year and not-applicable values",
         "(flags.csv). Derived files carry the licence of their sources: data from ITU is",
         "CC BY-NC-SA 3.0 IGO (non-commercial use, share alike, with citation); World Bank data are",
-        "CC BY 4.0; the PCH exchange counts and the TeleGeography cable counts are CC BY-NC-SA 3.0",
-        "and the Ookla speeds CC BY-NC-SA 4.0, so the snapshot as a whole is for non-commercial use",
-        "with attribution and share-alike. PeeringDB data are used only as counts of facilities per",
-        "economy, under PeeringDB's Acceptable Use Policy (Internet research and analysis); no",
-        "PeeringDB record is redistributed. The project's code is separate from these terms.",
+        "CC BY 4.0; the PCH exchange counts and the TeleGeography cable counts are CC BY-NC-SA",
+        "3.0 and the Ookla speeds CC BY-NC-SA 4.0, so the snapshot as a whole is for",
+        "non-commercial use with attribution and share-alike. PeeringDB data are used only as",
+        "counts of facilities per economy, under PeeringDB's Acceptable Use Policy (Internet",
+        "research and analysis); no PeeringDB record is redistributed. The project's code is",
+        "separate from these terms.",
         "",
         "| source | producer | licence | an economy the source does not list |",
         "|---|---|---|---|",
