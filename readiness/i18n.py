@@ -251,6 +251,22 @@ def local_numbers(text: str, lang: str) -> str:
     return _ENGLISH_NUMBER.sub(local, text)
 
 
+def flag_text(lang: str, flag: str, detail: object = "") -> str:
+    """A flag of data/flags.csv as its sentence in `lang` (term.flag.<flag>), the detail's
+    numbers and codes said in that language: low_sample "1594;572" -> "1,594 samples, 572 in
+    a later measurement"."""
+    text = "" if detail is None or detail != detail else str(detail)  # NaN: no detail
+    if flag == "low_sample" and text:
+        counts = [format_number(int(c), lang, 0) for c in text.split(";")]
+        key = "term.flag.detail.samples_later" if len(counts) > 1 else "term.flag.detail.samples"
+        text = translate(lang, key, count=counts[0], later=counts[-1])
+    elif flag == "partial_year" and has(f"term.flag.detail.{text}"):
+        text = translate(lang, f"term.flag.detail.{text}")
+    elif flag == "later_scrape":
+        text = str(local_figure(text, lang))
+    return translate(lang, f"term.flag.{flag}", detail=text)
+
+
 def local_figure(value: object, lang: str) -> object:
     """A value that is one English-written number ("35.0%", "+2.46") as the language writes it;
     any other value as it is (a name, a sentence: its own numbers are written already)."""
