@@ -61,6 +61,10 @@ st.markdown(f"**{t('data.citations')}**")
 # One block, ready to paste as a report's references (two elements a source were 22 messages).
 st.code(tables.citations, language=None, wrap_lines=True)
 
+st.subheader(t("data.flags"))
+st.caption(t("data.flags_note"))
+downloads.table(tables.flags, t("data.flags_name"), "data_flags")
+
 if state.catalogue().excluded:
     st.subheader(t("data.excluded"))
     downloads.table(tables.excluded, t("data.excluded_name"), "data_excluded")

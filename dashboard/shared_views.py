@@ -17,10 +17,10 @@ import plotly.graph_objects as go
 
 from dashboard.i18n import written
 from readiness.errors import ReadinessError
-from readiness.figures import charts, maps, palette, vega_maps, views
+from readiness.figures import charts, iot_views, maps, palette, vega_maps, views
 from readiness.gaps.analysis import economy_gaps
 from readiness.gaps.datagaps import economy_status
-from readiness.i18n import vega_number_locale
+from readiness.i18n import flag_text, vega_number_locale
 from readiness.index.uncertainty import PUBLISHED_SAMPLES
 
 if TYPE_CHECKING:
@@ -57,6 +57,11 @@ def world_map(shared: Shared, code: str, year: int, group: str, mode: str) -> Ch
         shared.catalogue(), snap.values, shared.result(year), code, shared.names(),
         shared.t("map.computed_source"),
     )  # fmt: skip
+    not_applicable = 0
+    if code in snap.catalogue.codes:  # an indicator: its flags beside its values
+        table, not_applicable = iot_views.map_notes(table, snap.flags, code, shared.lang)
+        if not table["note"].any():
+            table = table.drop(columns=["note"])
     unit = str(measures.loc[code, "unit"])
     drawing = {
         "title": shared.t("map.chart_title", measure=measures.loc[code, "name"], year=year),
@@ -72,7 +77,10 @@ def world_map(shared: Shared, code: str, year: int, group: str, mode: str) -> Ch
     spec = vega_maps.choropleth(table, number_locale=vega_number_locale(shared.lang), **drawing)
     have = int(table["value"].notna().sum())
     note = shared.t("map.coverage", n=have, total=len(table), unit=unit)
-    return Chart(fig, shared.labelled(table), note, spec)
+    if not_applicable:
+        note += " · " + shared.t("iot_profile.map_not_applicable", n=not_applicable)
+    shown = table.rename(columns={"note": shared.t("iot_profile.col.note")})
+    return Chart(fig, shared.labelled(shown), note, spec)
 
 
 def _group_names(shared: Shared, year: int | None = None) -> dict[str, str]:
@@ -432,6 +440,7 @@ class DataTables:
     sources: pd.DataFrame
     excluded: pd.DataFrame
     citations: str  # one paragraph a source, ready to paste as a report's references
+    flags: pd.DataFrame  # values shown with a caution, and measures that do not apply
 
 
 def data_tables(shared: Shared) -> DataTables:
@@ -445,12 +454,33 @@ def data_tables(shared: Shared) -> DataTables:
         else f"{src.citation} {licence}: {src.licence}."
         for src in catalogue.sources
     )  # fmt: skip
+    flags = shared.snap.flags
+    not_applicable = flags.loc[flags["flag"] == "not_applicable", "indicator"].unique()
+    sources = views.sources_table(catalogue, not_applicable)
+    sources["absence"] = [shared.t(f"data.absence.{a}") if a else "" for a in sources["absence"]]
     return DataTables(
         shared.labelled(table),
         shared.labelled(shared.snap.coverage),
-        shared.labelled(views.sources_table(catalogue)),
+        shared.labelled(sources),
         shared.labelled(pd.DataFrame(list(catalogue.excluded))),
         citations,
+        shared.labelled(_flag_table(shared, flags)),
+    )
+
+
+def _flag_table(shared: Shared, flags: pd.DataFrame) -> pd.DataFrame:
+    """Each flag as the economy, indicator, year and the flag's text in the language."""
+    names, measures = shared.names(), _measures(shared)["name"]
+    return pd.DataFrame(
+        {
+            "name": flags["iso3"].map(lambda c: names.get(c, c)).to_numpy(),
+            "indicator": flags["indicator"].map(lambda c: measures.get(c, c)).to_numpy(),
+            "year": flags["year"].to_numpy(),
+            "flag": [
+                flag_text(shared.lang, f, d)
+                for f, d in zip(flags["flag"], flags["detail"], strict=True)
+            ],
+        }
     )
 
 

@@ -256,12 +256,19 @@ def hover_texts(rec: Mapping[str, Any], lab: Mapping[str, str], digits: int) -> 
     return out
 
 
+def missing_text(rec: Mapping[Any, Any], lab: Mapping[str, str]) -> str:
+    """What the hover says for an economy without a value: its note (why: "not applicable:
+    landlocked", "not listed: unknown") where it has one, else "no data"."""
+    note = rec.get("note")
+    return note if isinstance(note, str) and note else lab["no_data"]
+
+
 def _hover_lines(t: pd.DataFrame, lab: Mapping[str, str], digits: int) -> list[str]:
     out = []
     for rec in t.to_dict("records"):
         name = f"<b>{rec['name']}</b>"
-        if pd.isna(rec["value"]):
-            out.append(f"{name}<br>{lab['no_data']}")
+        if pd.isna(rec["value"]):  # why there is none where known ("not applicable")
+            out.append(f"{name}<br>{missing_text(rec, lab)}")
             continue
         texts = hover_texts(rec, lab, digits)  # type: ignore[arg-type]
         lines = [name, *(v if f == "note" else f"{lab[f]}: {v}" for f, v in texts.items())]

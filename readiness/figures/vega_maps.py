@@ -21,7 +21,7 @@ import pandas as pd
 
 from readiness.figures import palette
 from readiness.figures.charts import FONT
-from readiness.figures.maps import MAP_LABELS, _range, hover_texts
+from readiness.figures.maps import MAP_LABELS, _range, hover_texts, missing_text
 
 # Vega's own colour schemes for the palette's Plotly names.
 SCHEMES = {"Cividis": "cividis", "Oranges": "oranges", "RdBu": "redblue"}
@@ -75,8 +75,8 @@ def rows(
             row["value"] = float(value)  # type: ignore[arg-type]  # not missing: status says
             short = dict(LINES)
             row.update({short[f]: text for f, text in hover_texts(rec, lab, digits).items()})
-        elif status == "none":
-            row["v"] = lab["no_data"]
+        elif status == "none":  # "no data", or why there is none (a note: "not applicable")
+            row["v"] = missing_text(rec, lab)
         out.append(row)
     return out
 

@@ -467,21 +467,26 @@ def coverage_matrix(
     return out.sort_index()
 
 
-def sources_table(catalogue: Catalogue) -> pd.DataFrame:
-    """Provenance per source: producer, URL, licence and the citation to use."""
-    return pd.DataFrame(
-        [
+def sources_table(catalogue: Catalogue, not_applicable: Iterable[str] = ()) -> pd.DataFrame:
+    """Provenance per source: producer, URL, licence, the citation to use, and what an economy
+    the source does not list means (`absence`: zero, unknown, or zero_coastal where some
+    indicators of it are `not_applicable`; empty for a source of no indicator)."""
+    na, rows = set(not_applicable), []
+    for s in catalogue.sources:
+        codes = [i.code for i in catalogue.indicators if i.source == s.id]
+        absence = "zero_coastal" if s.absence == "zero" and na & set(codes) else s.absence
+        rows.append(
             {
                 "source": s.name,
                 "producer": s.producer,
                 "url": s.url,
                 "licence": s.licence,
+                "absence": absence if codes else "",
                 "citation": s.citation,
-                "indicators": ", ".join(i.code for i in catalogue.indicators if i.source == s.id),
+                "indicators": ", ".join(codes),
             }
-            for s in catalogue.sources
-        ]
-    )
+        )
+    return pd.DataFrame(rows)
 
 
 # --- developing-country gaps (from readiness.gaps.analysis.gap_table) -----------------------------

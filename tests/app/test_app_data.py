@@ -60,3 +60,24 @@ def test_downloads_are_exactly_the_table():
     sheet = pd.read_excel(io.BytesIO(excel_bytes(table, "map INDEX 2025")))
     assert sheet.columns.tolist() == ["Economy", "Value", "Rank"]
     assert sheet["Rank"].iloc[0] == 1 and pd.isna(sheet["Rank"].iloc[1])
+
+
+def test_sources_say_what_absence_means_and_flags_are_listed(snapshot):
+    at = open_app(DATA)
+    assert not at.exception
+    sources = next(d.value for d in at.dataframe if "Producer" in d.value.columns)
+    by_name = sources.set_index("Source")
+    meaning = by_name["An economy the source does not list"]
+    cat = snapshot.catalogue
+    assert meaning[cat.source("PCH_IXP").name].startswith("has a real 0")
+    assert meaning[cat.source("APNIC_IPV6").name].startswith("is unknown")
+    assert "not applicable if landlocked" in meaning[cat.source("CABLES").name]
+    assert meaning[cat.source("NATURAL_EARTH").name] == ""  # no indicator: nothing to say
+    flags = next(d.value for d in at.dataframe if "Flag" in d.value.columns)
+    assert len(flags) == len(snapshot.flags)
+    russia = flags[(flags["Economy"] == "Russian Federation") & (flags["Data year"] == 2025)]
+    assert russia["Flag"].tolist() == [
+        "Low sample (1,594 samples, 572 in a later measurement); treat with care"
+    ]
+    rwanda = flags[(flags["Economy"] == "Rwanda") & (flags["Data year"] == 2022)]
+    assert rwanda["Flag"].tolist() == ["Not applicable: landlocked economy"]

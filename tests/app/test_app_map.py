@@ -236,3 +236,49 @@ def test_the_citations_are_drawn_once_their_expander_is_opened(snapshot):
     (cited,) = [m.value for m in at.expander[-1].markdown]
     for src in snapshot.catalogue.sources:
         assert f"**{src.name}**" in cited and src.licence in cited
+
+
+def test_every_catalogue_indicator_is_a_measure_of_the_map(snapshot):
+    at = open_app()
+    options = at.selectbox(key="_w_map_indicator").options
+    names = {i.code: i.name for i in snapshot.catalogue.indicators}
+    assert len(options) == 1 + len(snapshot.catalogue.pillar_codes) + len(names)
+    for code in ("ipv6_capable", "ipv6_space", "asn_density", "ixp_density",
+                 "facilities_density", "lpwa_networks", "submarine_cables", "download_fixed",
+                 "download_mobile", "cloud_regions"):  # fmt: skip
+        assert names[code] in options
+    assert set(names.values()) <= set(options)
+
+
+def test_a_flagged_value_shows_its_flag_in_the_hover(snapshot):
+    from readiness.i18n import flag_text
+
+    at = open_app(indicator="ipv6_capable")
+    records = economies(spec(at))
+    flags = snapshot.flags_of("ipv6_capable").set_index(["iso3", "flag"])["detail"]
+    low = flags.xs("low_sample", level="flag")
+    assert "RUS" in low.index  # 1,594 samples in the dated measurement, 572 in the later one
+    rus = records["RUS"]["tip"]
+    assert rus["\u200b"] == flag_text("en", "low_sample", low["RUS"])  # the note's own line
+    assert rus["Data year"] == "2025" and rus["Source"] == "APNIC Labs IPv6 capability measurement"
+    ken = records["KEN"]["tip"]["\u200b"]
+    assert ken == flag_text("en", "later_scrape", flags[("KEN", "later_scrape")]) and "18.1" in ken
+    noted = {c for c, r in records.items() if "o" in r}
+    assert noted == set(flags.index.get_level_values("iso3"))  # sent only where there is one
+    assert "Note" in map_table(at).columns
+
+
+def test_a_landlocked_economy_is_not_applicable_on_the_cables_map(snapshot):
+    from readiness.i18n import translate
+
+    at = open_app(indicator="submarine_cables")
+    records = economies(spec(at))
+    landlocked = set(snapshot.flags_of("submarine_cables")["iso3"])
+    assert "RWA" in landlocked and len(landlocked) == 44
+    rwa = records["RWA"]
+    assert rwa["status"] == "none" and "value" not in rwa  # grey, never a low value
+    assert rwa["tip"] == {"title": "Rwanda", "Value": translate("en", "term.flag.not_applicable")}
+    assert records["KEN"]["status"] == "value"
+    assert at.caption[1].value.endswith("· 44 not applicable (landlocked)")
+    lpwa = economies(spec(open_app(indicator="lpwa_networks")))
+    assert lpwa["MWI"]["tip"]["Value"] == translate("en", "term.flag.not_listed")

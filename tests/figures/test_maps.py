@@ -52,3 +52,15 @@ def test_choropleth_points_highlight_and_filter():
     filtered = by_name(maps.choropleth(small_map_table(), members=["AAA", "CCC"], mode="filter"))
     assert list(filtered["Value"].locations) == ["AAA"]
     assert set(filtered["Outside the group"].locations) == {"BBB", "DDD"}
+
+
+def test_a_missing_value_with_a_note_says_why_instead_of_no_data():
+    table = small_map_table().assign(note=["Low sample (22 samples)", "", "Not applicable", ""])
+    traces = by_name(maps.choropleth(table))
+    hovers = dict(zip(traces["No data"].locations, traces["No data"].customdata[:, 1], strict=True))
+    assert hovers["CCC"] == "<b>Cland</b><br>Not applicable"  # not "No data", never a value
+    valued = dict(zip(traces["Value"].locations, traces["Value"].customdata[:, 1], strict=True))
+    assert "<br>Low sample (22 samples)<br>" in valued["AAA"]  # a line of its own
+    assert "Low sample" not in valued["BBB"]
+    plain = by_name(maps.choropleth(small_map_table()))["No data"]
+    assert plain.customdata[0][1] == "<b>Cland</b><br>No data"

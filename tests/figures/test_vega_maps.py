@@ -140,3 +140,14 @@ def test_a_click_names_the_economy_on_a_shape_or_a_marker():
     assert vega_maps.picked({"pick": [{}], "pick_marker": [{"iso3": "TUV"}]}) == "TUV"
     assert vega_maps.picked({"pick": [], "pick_marker": []}) is None
     assert vega_maps.picked(None) is None
+
+
+def test_a_note_is_sent_only_where_an_economy_has_one():
+    """A flag's text rides on its own hover line; an economy without a value and with a note
+    (a landlocked economy's cables) says why instead of "No data"."""
+    table = TABLE.assign(note=["Low sample (22 samples)", "", "Not applicable", ""])
+    rec = records(vega_maps.choropleth(table))
+    assert rec["AAA"]["tip"]["\u200b"] == "Low sample (22 samples)"
+    assert "o" not in rec["BBB"] and "o" not in rec["DDD"]  # nothing sent where there is none
+    assert rec["CCC"]["status"] == "none" and "value" not in rec["CCC"]
+    assert rec["CCC"]["tip"] == {"title": "Cland", "Value": "Not applicable"}
