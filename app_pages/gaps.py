@@ -6,6 +6,7 @@ from dashboard import downloads, state
 from dashboard.i18n import option_label, t
 from dashboard.layout import footer, header
 from dashboard.reports import report_download
+from readiness.gaps.iot import DEFAULT_IOT_GROUPS, IOT_CHART_TOPICS, IOT_NUMBER_COLUMNS
 
 header(t("gaps.title"), t("gaps.intro"), url_keys=("groups", "indicator", "year", "method"))
 
@@ -109,6 +110,31 @@ downloads.figure(
     t("gaps.map_name", measure=target_code, year=year),
     key="gaps_map",
 )
+
+st.subheader(t("iot_gaps.title"))
+st.markdown(t("iot_gaps.intro"))
+iot_groups = (
+    list(DEFAULT_IOT_GROUPS) if st.toggle(t("iot_gaps.all_groups"), key="gaps_iot_all") else picked
+)
+topic = st.radio(
+    t("iot_gaps.topic"),
+    options=list(IOT_CHART_TOPICS),
+    format_func=option_label("iot_gaps.topic_"),
+    horizontal=True,
+    key="gaps_iot_topic",
+)
+chart = state.view("iot_gap_chart", iot_groups, year, topic)
+downloads.figure(
+    chart.figure, chart.table, t("iot_gaps.chart_name", year=year), key="gaps_iot_chart"
+)
+if chart.note:
+    st.caption(chart.note)
+iot_digits = {t(f"iot_gaps.col.{c}"): 2 for c in IOT_NUMBER_COLUMNS}
+downloads.table(
+    state.view("iot_gap_table", iot_groups, year), t("iot_gaps.table_name", year=year),
+    "gaps_iot_table", digits=iot_digits,
+)  # fmt: skip
+st.caption(t("iot_gaps.note"))
 
 st.subheader(t("gaps.report"))
 report_group = st.selectbox(

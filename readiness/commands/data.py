@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import pandas as pd
+
 from readiness.commands.common import add_format_option, emit
 from readiness.errors import ReadinessError
 from readiness.paths import default_raw_dir
@@ -19,7 +21,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_format_option(p)
     p.set_defaults(handler=_countries)
 
-    p = sub.add_parser("values", help="print the tidy values (economy, indicator, year, value)")
+    p = sub.add_parser(
+        "values",
+        help="print the tidy values (economy, indicator, year, value, source, estimate), with "
+        "the flag and its detail where a value has one (low_sample, later_scrape, partial_year)",
+    )
     p.add_argument("--indicator", action="append", help="indicator code (repeatable)")
     p.add_argument("--country", action="append", help="ISO3 code (repeatable)")
     add_format_option(p)
@@ -62,8 +68,24 @@ def _values(args: argparse.Namespace) -> int:
         if unknown:
             raise ReadinessError(f"unknown economy code(s) {unknown}; use ISO3 codes such as KEN")
         values = values[values["iso3"].isin([c.upper() for c in args.country])]
-    emit(values, args.format)
+    emit(with_flags(values, snap.flags), args.format)
     return 0
+
+
+def with_flags(values: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
+    """The values with `flag` and `detail` columns: each value's flags from data/flags.csv
+    ("later_scrape | low_sample" and their details in the same order; " | " because a detail
+    may hold ";"), empty where none."""
+    key = ["iso3", "indicator", "year"]
+    joined = (
+        flags.sort_values([*key, "flag"])
+        .groupby(key, as_index=False)
+        .agg(flag=("flag", " | ".join), detail=("detail", " | ".join))
+    )
+    out = values.merge(joined, on=key, how="left", validate="one_to_one")
+    out.index = values.index
+    out[["flag", "detail"]] = out[["flag", "detail"]].astype("string").fillna("")
+    return out
 
 
 def _coverage(args: argparse.Namespace) -> int:

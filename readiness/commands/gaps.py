@@ -35,7 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:
             "at that pace (docs/GAPS.md)."
         ),
     )
-    who = p.add_mutually_exclusive_group(required=True)
+    _add_iot(p)
+    who = p.add_mutually_exclusive_group()
     who.add_argument(
         "--country",
         metavar="ISO3",
@@ -51,6 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     _add_members(p)
     p.add_argument("--year", type=int, default=None, help="reference year (default: latest)")
     p.add_argument("--all-years", action="store_true", help="every reference year, not one")
+
     _add_window(p)
     add_extra_option(p)
     add_format_option(p)
@@ -104,6 +106,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_targets)
 
 
+def _add_iot(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--iot",
+        action="store_true",
+        help="the IoT gaps instead: per group, the share of members with an exchange point or "
+        "an LTE-M/NB-IoT network (with how many are unknown), IPv6 capability quartiles, "
+        "facilities and networks per million people, against the world and high income; "
+        "--group then takes a comma-separated list of group codes (default LDC, LLDC, SIDS, "
+        "the ITU-D regions, the income groups and WORLD)",
+    )
+
+
 def _add_members(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--members",
@@ -147,6 +161,10 @@ def _gaps(args: argparse.Namespace) -> int:
     from readiness.gaps.analysis import economy_gaps, gap_table
     from readiness.gaps.cube import gap_inputs, parse_group
 
+    if args.iot:
+        return _iot_gaps(args)
+    if args.country is None and args.group is None:
+        raise ReadinessError("give --group CODE, --country ISO3 or --iot")
     snapshot = snapshot_with_extra(args)
     inputs = gap_inputs(snapshot)
     if args.country is not None:
@@ -161,6 +179,44 @@ def _gaps(args: argparse.Namespace) -> int:
     table = gap_table(inputs, [group], years, window=_window(args.window))
     table = table[list(GAPS_OUTPUT)].reset_index(drop=True)
     emit(_round(_mark_user(table, snapshot, list(group.members))), args.format)
+    return 0
+
+
+def _iot_gaps(args: argparse.Namespace) -> int:
+    """`gaps --iot`: the IoT table of readiness.gaps.iot, one row per group and measure."""
+    from readiness.data.groups import custom_group, resolve_group, standard_groups
+    from readiness.gaps.iot import DEFAULT_IOT_GROUPS, iot_gaps
+
+    if args.country is not None:
+        raise ReadinessError("--iot compares groups; use --group, not --country")
+    snapshot = snapshot_with_extra(args)
+    last = snapshot.latest_year
+    years = (
+        list(range(snapshot.first_index_year, last + 1))
+        if args.all_years
+        else [last if args.year is None else args.year]
+    )
+    codes = [c for c in (args.group or ",".join(DEFAULT_IOT_GROUPS)).split(",") if c.strip()]
+    if not codes:
+        raise ReadinessError("--group needs at least one group code, e.g. LDC,LLDC,SIDS")
+    tables = []
+    for year in years:
+        known = standard_groups(snapshot.countries, year, snapshot.income_history)
+        if args.members is not None:
+            if len(codes) != 1:
+                raise ReadinessError("--members defines one group: give its code alone in --group")
+            code = codes[0].strip().upper()
+            if code in known:
+                raise ReadinessError(
+                    f"{code} is a standard group; give your own group another code"
+                )
+            groups = [custom_group(code, code, _members(args.members) or [], snapshot.countries)]
+        else:
+            groups = [resolve_group(c, known) for c in codes]
+        table = iot_gaps(snapshot, year, groups)
+        table.insert(1, "year", year)
+        tables.append(table)
+    emit(_round(pd.concat(tables, ignore_index=True)), args.format)
     return 0
 
 

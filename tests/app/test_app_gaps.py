@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from readiness.gaps.analysis import economy_gaps, gap_table
@@ -104,3 +105,118 @@ def test_the_heat_maps_name_groups_and_targets_in_the_pages_language():
     assert translate("fr", "group.LDC") in rows and "Least developed countries" not in rows
     assert translate("fr", "term.indicator.internet_use.name") in columns
     assert "Individuals using the Internet" not in columns
+
+
+# --- IoT networks and data infrastructure (readiness.gaps.iot) ---------------------------------
+def _iot_core(groups, year=2025):
+    from readiness.data.snapshot import load_snapshot
+    from readiness.gaps.iot import iot_gaps, iot_groups
+
+    snap = load_snapshot()
+    return iot_gaps(snap, year, iot_groups(snap, year, groups)).set_index(["group", "measure"])
+
+
+def _iot_table(at, lang="en"):
+    from readiness.i18n import translate
+
+    column = translate(lang, "iot_gaps.col.gap_world")
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es", "ru", "zh", "ar"])
+def test_the_iot_section_shows_the_core_figures_in_every_language(lang):
+    from readiness.i18n import translate
+
+    def tr(key, **values):
+        return translate(lang, key, **values)
+
+    at = open_app(GAPS, lang=lang)
+    assert tr("iot_gaps.title") in [s.value for s in at.subheader]
+    table = _iot_table(at, lang)
+    col = {c: tr(f"iot_gaps.col.{c}") for c in ("group", "measure", "value", "members",
+                                                  "known", "unknown", "data_year", "world",
+                                                  "source")}  # fmt: skip
+    assert len(set(col.values())) == len(col)  # every column has its own label
+    core = _iot_core(["LDC", "SIDS"])
+    rows = table.set_index([col["group"], col["measure"]])
+    for group in ("LDC", "SIDS"):
+        for measure in ("ixp_share", "lpwa_share", "ipv6_median", "facilities_per_million"):
+            shown = rows.loc[(tr(f"group.{group}"), tr(f"iot_gaps.measure.{measure}"))]
+            ours = core.loc[(group, measure)]
+            assert shown[col["value"]] == pytest.approx(ours["value"])
+            assert shown[col["world"]] == pytest.approx(ours["world"])
+            assert (shown[col["known"]], shown[col["unknown"]]) == (ours["known"], ours["unknown"])
+            assert shown[col["data_year"]] == ours["data_year"]
+    lpwa = rows.loc[(tr("group.LDC"), tr("iot_gaps.measure.lpwa_share"))]
+    assert (lpwa[col["members"]], lpwa[col["unknown"]]) == (44, 43)  # only Bangladesh listed
+    # the unknown LTE-M/NB-IoT counts are written under the chart, in the language
+    unknown = tr("iot_gaps.unknown_of", group=tr("group.LDC"), unknown=43, members=44)
+    assert any(unknown in c.value for c in at.caption), unknown
+    assert any(c.value == tr("iot_gaps.note") for c in at.caption)
+
+
+def test_the_iot_chart_draws_the_groups_beside_the_world_and_high_income():
+    from readiness.i18n import translate
+
+    at = open_app(GAPS, groups="LDC,LLDC")
+    spec = next(
+        figure(at, k) for k in range(len(at.get("plotly_chart")))
+        if any(t.get("name") == translate("en", "iot_gaps.measure.ixp_share")
+               for t in figure(at, k)["data"])
+    )  # fmt: skip
+    bars = {t["name"]: t for t in spec["data"]}
+    core = _iot_core(["LDC", "LLDC", "WORLD", "HIC"])
+    ixp = bars[translate("en", "iot_gaps.measure.ixp_share")]
+    shown = dict(zip(ixp["y"], array(ixp["x"]), strict=True))
+    assert list(shown) == [
+        "Least developed countries (LDC)", "Landlocked developing countries (LLDC)", "World",
+        "High income",
+    ]  # fmt: skip
+    assert shown["World"] == pytest.approx(core.loc[("WORLD", "ixp_share"), "value"])
+    assert shown["High income"] == pytest.approx(core.loc[("HIC", "ixp_share"), "value"])
+    assert set(bars) == {
+        translate("en", f"iot_gaps.measure.{m}") for m in ("ixp_share", "lpwa_share", "cable_share")
+    }
+    # landlocked: no cable bar for the LLDCs (not applicable), never a 0
+    cables = bars[translate("en", "iot_gaps.measure.cable_share")]
+    lldc = dict(zip(cables["y"], array(cables["x"]), strict=True))
+    assert np.isnan(lldc["Landlocked developing countries (LLDC)"])
+
+    at.radio(key="gaps_iot_topic").set_value("density").run()
+    open_tables(at, "gaps_iot_chart")
+    assert not at.exception
+    chart_table = next(
+        d.value for d in at.dataframe
+        if "Difference from the world" in d.value.columns and len(d.value) == 8
+    )  # fmt: skip
+    rows = chart_table.set_index(["Group", "Measure"])
+    name = translate("en", "iot_gaps.measure.facilities_per_million")
+    assert rows.loc[("World", name), "Value"] == pytest.approx(
+        core.loc[("WORLD", "facilities_per_million"), "value"]
+    )
+
+
+def test_the_iot_table_shows_every_standard_group_on_request():
+    from readiness.gaps.iot import DEFAULT_IOT_GROUPS, IOT_MEASURES
+    from readiness.i18n import translate
+
+    at = open_app(GAPS)
+    at.toggle(key="gaps_iot_all").set_value(True).run()
+    assert not at.exception
+    table = _iot_table(at)
+    assert list(dict.fromkeys(table["Group"])) == [
+        translate("en", f"group.{g}") for g in DEFAULT_IOT_GROUPS
+    ]
+    assert len(table) == len(DEFAULT_IOT_GROUPS) * len(IOT_MEASURES)
+
+
+def test_a_year_before_the_iot_sources_says_so_and_shows_no_zeros():
+    from readiness.i18n import translate
+
+    at = open_app(GAPS, groups="LDC")
+    at.select_slider(key="_w_gaps_year").set_value(2020).run()
+    assert not at.exception
+    assert translate("en", "iot_gaps.no_data", year=2020) in [c.value for c in at.caption]
+    table = _iot_table(at).set_index("Measure")
+    ixp = table.loc[translate("en", "iot_gaps.measure.ixp_share")]
+    assert np.isnan(ixp["Value"]) and ixp["Unknown"] == 44 and ixp["With a value"] == 0

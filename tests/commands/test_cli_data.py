@@ -21,7 +21,41 @@ def test_values_for_one_indicator(cli, snapshot):
     frame = pd.read_csv(io.StringIO(result.out))
     assert set(frame["indicator"]) == {"coverage_5g"}
     assert len(frame) == len(snapshot.indicator_values("coverage_5g"))
-    assert list(frame.columns) == ["iso3", "indicator", "year", "value", "source", "estimate"]
+    assert list(frame.columns) == [
+        "iso3", "indicator", "year", "value", "source", "estimate", "flag", "detail",
+    ]  # fmt: skip
+    assert frame["flag"].isna().all()  # no 5G value is flagged: the columns stay empty
+
+
+def test_values_carry_their_flags(cli, snapshot):
+    result = cli(
+        "values", "--indicator", "ipv6_capable", "--country", "RUS", "--country", "CAF",
+        "--country", "KEN", "--country", "FRA", "--format", "csv",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    frame = pd.read_csv(io.StringIO(result.out), keep_default_na=False).set_index("iso3")
+    flags = snapshot.flags_of("ipv6_capable").set_index("iso3")
+    assert frame.loc["RUS", "flag"] == "low_sample"
+    assert frame.loc["RUS", "detail"] == flags.loc["RUS", "detail"]
+    assert frame.loc["KEN", "flag"] == "later_scrape" and frame.loc["KEN", "detail"] == "18.1"
+    # two flags on one value: both, in the same order as their details
+    caf = flags.loc[["CAF"]].set_index("flag")["detail"]
+    assert frame.loc["CAF", "flag"] == "later_scrape | low_sample"
+    assert frame.loc["CAF", "detail"] == f"{caf['later_scrape']} | {caf['low_sample']}"
+    assert frame.loc["FRA", "flag"] == "" and frame.loc["FRA", "detail"] == ""
+    assert len(frame) == 4 and (frame["year"] == 2025).all()
+
+
+def test_every_flag_of_a_value_reaches_the_values_command(snapshot):
+    from readiness.commands.data import with_flags
+
+    out = with_flags(snapshot.values, snapshot.flags)
+    assert len(out) == len(snapshot.values) and out.index.equals(snapshot.values.index)
+    flagged = out[out["flag"] != ""]
+    on_values = snapshot.flags[snapshot.flags["flag"] != "not_applicable"]
+    keys = ["iso3", "indicator", "year"]
+    assert len(flagged) == len(on_values.drop_duplicates(keys))
+    assert flagged["flag"].str.count(" [|] ").sum() == len(on_values) - len(flagged)
 
 
 def _one_line_error(result) -> str:

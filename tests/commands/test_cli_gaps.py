@@ -102,11 +102,17 @@ def test_peers_command_prints_the_years_each_trend_rests_on(run, snapshot):
         assert table[col].tolist() == ours[col].astype(float).tolist()
 
 
-def test_datagaps_and_targets_commands(run):
+def test_datagaps_and_targets_commands(run, snapshot):
     res = run("datagaps", "--group", "SIDS", "--year", "2023", "--format", "csv")
     assert res.code == 0, res.err
     table = _csv(res.out)
-    assert (table["N"] == 48).all() and len(table) == 17
+    # one row per index indicator: 17 before issue 20, 23 with the IoT pillar (the six new
+    # IoT indicators; secure_servers moved pillar, so it is not counted twice)
+    n_index = len(snapshot.catalogue.index_indicators())
+    assert n_index == 23 and (table["N"] == 48).all() and len(table) == n_index
+    assert {"ipv6_capable", "lpwa_networks", "ixp_density"} <= set(table["indicator"])
+    lpwa = table.set_index("indicator").loc["lpwa_networks"]
+    assert lpwa["missing"] > 40  # the Band Atlas lists few SIDS: unknown, shown as missing
     res = run("targets", "--format", "csv")
     assert res.code == 0 and "internet_use" in res.out and "Broadband Commission" in res.out
 
@@ -126,3 +132,66 @@ def test_gaps_for_one_economy(run, snapshot):
     ken = v[(v["iso3"] == "KEN") & (v["indicator"] == "coverage_4g") & (v["year"] == 2023)]
     assert table.loc["coverage_4g", "value"] == pytest.approx(ken["value"].iloc[0])
     assert run("gaps", "--country", "XXX").code == 2
+
+
+def test_iot_gaps_for_development_groups(run, snapshot):
+    from readiness.gaps.iot import IOT_COLUMNS, iot_gaps, iot_groups
+
+    res = run("gaps", "--iot", "--group", "LDC,lldc,SIDS", "--year", "2025", "--format", "csv")
+    assert res.code == 0, res.err
+    table = _csv(res.out)
+    assert list(table.columns) == ["group", "year", *IOT_COLUMNS[1:]]
+    assert list(dict.fromkeys(table["group"])) == ["LDC", "LLDC", "SIDS"]
+    rows = table.set_index(["group", "measure"])
+    lpwa = rows.loc[("LDC", "lpwa_share")]
+    assert (lpwa["known"], lpwa["unknown"], lpwa["members"]) == (1, 43, 44)
+    ours = iot_gaps(snapshot, 2025, iot_groups(snapshot, 2025, ["LDC"])).set_index("measure")
+    for measure in ("ixp_share", "ipv6_median", "facilities_per_million"):
+        assert rows.loc[("LDC", measure), "value"] == pytest.approx(
+            ours.loc[measure, "value"], abs=1e-4
+        )
+    assert pd.isna(rows.loc[("LLDC", "cable_share"), "value"])  # landlocked: not applicable
+
+
+def test_iot_gaps_default_groups_and_json(run):
+    from readiness.gaps.iot import DEFAULT_IOT_GROUPS, IOT_MEASURES
+
+    res = run("gaps", "--iot", "--format", "json")
+    assert res.code == 0, res.err
+    table = pd.read_json(io.StringIO(res.out))
+    assert list(dict.fromkeys(table["group"])) == list(DEFAULT_IOT_GROUPS)
+    assert len(table) == len(DEFAULT_IOT_GROUPS) * len(IOT_MEASURES)
+    assert set(table["year"]) == {2025}
+    world = table[(table["group"] == "WORLD") & (table["measure"] == "ixp_share")].iloc[0]
+    assert world["members"] == 218 and world["value"] == pytest.approx(world["world"])
+
+
+def test_iot_gaps_over_all_years_and_for_a_user_group(run):
+    res = run("gaps", "--iot", "--group", "LDC", "--all-years", "--format", "csv")
+    assert res.code == 0, res.err
+    table = _csv(res.out)
+    assert sorted(set(table["year"])) == list(range(2015, 2026))
+    early = table[(table["year"] == 2020) & (table["measure"] == "ixp_share")].iloc[0]
+    assert pd.isna(early["value"]) and early["unknown"] == 44  # no PCH count before 2023
+    res = run("gaps", "--iot", "--group", "MYDEV", "--members", "MWI,NPL", "--format", "csv")
+    assert res.code == 0, res.err
+    lpwa = _csv(res.out).set_index("measure").loc["lpwa_share"]
+    assert pd.isna(lpwa["value"]) and (lpwa["known"], lpwa["unknown"]) == (0, 2)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("gaps", "--iot", "--group", "LDCs"), "unknown group 'LDCs'; did you mean LDC"),
+        (("gaps", "--iot", "--year", "2031"), "choose a year from 2015 to 2025"),
+        (("gaps", "--iot", "--country", "KEN"), "--iot compares groups"),
+        (("gaps", "--iot", "--group", ","), "at least one group code"),
+        (("gaps", "--iot", "--group", "LDC", "--members", "KEN"), "LDC is a standard group"),
+        (("gaps", "--iot", "--group", "A,B", "--members", "KEN"), "--members defines one group"),
+        (("gaps",), "give --group CODE, --country ISO3 or --iot"),
+    ],
+)
+def test_iot_gaps_errors_are_one_line_and_exit_2(run, args, message):
+    res = run(*args)
+    assert res.code == 2 and res.out == ""
+    assert message in res.err and len(res.err.strip().splitlines()) == 1

@@ -28,10 +28,15 @@ def test_scores(cli, snapshot):
     out = cli("scores", "--format", "csv")
     assert out.code == 0, out.err
     table = csv(out.out)
+    # five pillars since issue 20 added IOT (IoT networks & data infrastructure), 23 indicators
     assert list(table.columns) == [
-        "iso3", "name", "year", "index", "CONN", "BBAF", "POLICY", "ENABLE",
+        "iso3", "name", "year", "index", "CONN", "BBAF", "POLICY", "ENABLE", "IOT",
         "rank", "tier", "coverage", "indicators",
     ]  # fmt: skip
+    assert table["indicators"].str.endswith("/23").all()
+    assert table["IOT"].dropna().between(0, 100).all() and table["IOT"].notna().sum() >= 190
+    ldc = table[table["iso3"].isin(snapshot.countries.loc[snapshot.countries["ldc"], "iso3"])]
+    assert len(ldc) == 44 and ldc["rank"].notna().all()  # every LDC is scored
     assert len(table) == len(snapshot.countries) and table["iso3"].is_unique
     assert (table["year"] == snapshot.latest_year).all()
     ranked = table.dropna(subset=["rank"])
