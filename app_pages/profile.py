@@ -1,4 +1,5 @@
-"""Country profile: scores, ranks and tier; group comparison; indicators; trends; gaps."""
+"""Country profile: scores, ranks and tier; group comparison; indicators; IoT networks and data
+infrastructure beside peers and region; trends; gaps."""
 
 import streamlit as st
 
@@ -7,7 +8,20 @@ from dashboard.i18n import t
 from dashboard.layout import footer, header
 from dashboard.reports import report_download
 
+# Five pillars in one row from about 1000 px, labels wrapping onto a second line (Arabic's
+# are longest), values aligned on one line; narrower, the grid wraps evenly.
+PILLARS_CSS = """<style>
+.st-key-profile_pillars { display: grid !important; align-items: end;
+  grid-template-columns: repeat(auto-fit, minmax(6rem, 1fr)); }
+.st-key-profile_pillars [data-testid="stMetricLabel"] p,
+.st-key-profile_pillars [data-testid="stMetricDelta"] p { white-space: normal; }
+.st-key-profile_pillars .stMarkdownEllipsis {
+  overflow: visible; text-overflow: clip; white-space: normal; }
+</style>"""
+
 header(t("profile.title"), t("profile.intro"), url_keys=("economy", "year", "method"))
+with st.sidebar:
+    st.html(PILLARS_CSS)
 
 snap = state.active_snapshot()
 names = state.names()
@@ -36,7 +50,7 @@ else:
     row = st.container(horizontal=True, gap="medium")
     for m in headline.index:
         row.metric(m.label, m.value, help=m.help, width=m.width)
-pillar_row = st.container(horizontal=True, gap="medium")
+pillar_row = st.container(horizontal=True, gap="small", key="profile_pillars")
 for m in headline.pillars:
     pillar_row.metric(m.label, m.value, m.delta, delta_color="off", delta_arrow="off")
 downloads.offer(
@@ -63,6 +77,21 @@ downloads.table(
     t("profile.indicators_name", economy=iso3, year=year),
     "profile_indicators",
 )
+
+st.subheader(t("iot_profile.title"))
+st.markdown(t("iot_profile.intro", economy=name, year=year))
+iot = state.view("profile_iot", iso3, year)
+iot_row = st.container(horizontal=True, gap="medium")
+for m in iot.pillar:
+    iot_row.metric(m.label, m.value, m.delta, delta_color="off", delta_arrow="off")
+downloads.table(
+    iot.table, t("iot_profile.table_name", economy=iso3, year=year), "profile_iot",
+    height="content", digits=iot.digits,
+)  # fmt: skip
+st.markdown(f"**{t('iot_profile.has_title')}**")
+st.caption(iot.peers_note)
+st.table(iot.has, hide_index=True)
+st.caption(t("iot_profile.has_note"))
 
 st.subheader(t("profile.strengths"))
 sw = state.view("profile_strengths", iso3, year)

@@ -519,13 +519,26 @@ class Shared:
         return _peers(self.token, self.key, iso3, int(year), self.snap)
 
 
+# The modules whose functions are shared views, looked up by name in this order.
+VIEW_MODULES = ("dashboard.shared_views", "dashboard.iot_gap_views", "dashboard.iot_profile_views")
+
+
+def _view_function(name: str) -> Any:
+    import importlib
+
+    for module in VIEW_MODULES:
+        found = getattr(importlib.import_module(module), name, None)
+        if found is not None:
+            return found
+    raise AttributeError(f"no shared view {name!r} in {VIEW_MODULES}")
+
+
 @token_cache(256)
 def _shared_view(token: str, name: str, key: str, lang: str, args: tuple, _snap: Snapshot) -> Any:
-    from dashboard import shared_views
     from readiness.figures.charts import numbers_in
 
     with numbers_in(lang):  # the view's chart texts write numbers as its language does
-        view = getattr(shared_views, name)(Shared(token, key, lang, _snap), *args)
+        view = _view_function(name)(Shared(token, key, lang, _snap), *args)
     figure = getattr(view, "figure", None)
     if figure is not None and hasattr(figure, "update_layout"):
         # axis ticks and Plotly-formatted hover numbers in the language's marks ("35,0"), set

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from readiness.gaps.analysis import economy_gaps
 from readiness.gaps.cube import gap_inputs
 from readiness.gaps.datagaps import economy_status
 from readiness.gaps.peers import find_peers
-from readiness.i18n import translate
+from readiness.i18n import format_number, translate
 from readiness.index.engine import score_snapshot
 from tests.app.test_app_map import open_app
 
@@ -159,3 +160,87 @@ def test_a_charts_downloads_are_in_its_table_tab():
     shown = buttons(at)
     assert any("dl_csv_profile_groups" in b for b in shown)
     assert any("dl_xlsx_profile_groups" in b for b in shown)
+
+
+def iot_section(at, lang: str):
+    """The IoT section's measures table (by code) and its "what the peers have" table."""
+    note = translate(lang, "iot_profile.col.note")
+    (table,) = [d.value for d in at.dataframe if note in d.value.columns]
+    return table.set_index(translate(lang, "col.code")), at.table[0].value
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es", "ru", "zh", "ar"])
+def test_the_iot_section_shows_malawis_values_in_every_language(lang, snapshot):
+    from readiness.figures.iot_views import iot_codes
+    from readiness.figures.views import select_values
+
+    at = open_app(PROFILE, economy="MWI", year="2025", lang=lang)
+    assert translate(lang, "iot_profile.title") in [s.value for s in at.subheader]
+    table, has = iot_section(at, lang)
+    assert list(table.index) == iot_codes(snapshot.catalogue)
+    result = score_snapshot(2025)
+    value, year = translate(lang, "col.value"), translate(lang, "col.year")
+    note, score = translate(lang, "iot_profile.col.note"), translate(lang, "col.normalised")
+    for code in table.index:
+        sel = select_values(snapshot.values, code, 2025, snapshot.catalogue.get(code).window)
+        mine = sel.set_index("iso3").reindex(["MWI"]).iloc[0]
+        assert table.loc[code, value] == pytest.approx(mine["value"], nan_ok=True)
+        if not pd.isna(mine["value"]):
+            assert table.loc[code, year] == mine["year"]
+        if code in result.normalised.columns:
+            expected = result.normalised.loc["MWI", code]
+            assert table.loc[code, score] == pytest.approx(expected, nan_ok=True)
+    # Malawi is landlocked and not on the LTE-M/NB-IoT listing: said so, never 0
+    assert pd.isna(table.loc["submarine_cables", value])
+    assert table.loc["submarine_cables", note] == translate(lang, "term.flag.not_applicable")
+    assert pd.isna(table.loc["lpwa_networks", value])
+    assert table.loc["lpwa_networks", note] == translate(lang, "term.flag.not_listed")
+    names = snapshot.countries.set_index("iso3")[f"name_{lang}" if lang != "en" else "name_en"]
+    lpwa = has.iloc[1]
+    assert lpwa[names["MWI"]] == translate(lang, "term.flag.not_listed")
+    # the IoT pillar stands with the other four, named and written in the language
+    name = snapshot.catalogue.translated(lang).pillar("IOT").name
+    pillar = next(m for m in at.metric if m.label == name)
+    assert pillar.value == format_number(result.scores.loc["MWI", "IOT"], lang, 1)
+
+
+def test_the_iot_pillar_stands_in_the_pillars_row():
+    at = open_app(PROFILE, economy="MWI")
+    result = score_snapshot()
+    shown = metrics(at)
+    fw = result.framework
+    assert len(fw.pillars) == 5 and "IOT" in fw.pillars
+    labels = [m.label for m in at.metric]
+    for pillar in fw.pillars:
+        assert shown[fw.by_code[pillar].name] == f"{result.scores.loc['MWI', pillar]:.1f}"
+    iot = next(m for m in at.metric if m.label == fw.by_code["IOT"].name)
+    rank, of = result.ranks.loc["MWI", "IOT"], result.scores["IOT"].notna().sum()
+    assert iot.proto.delta == f"{rank} of {of}"
+    # the five sit together in one grid (app_pages/profile.py's PILLARS_CSS)
+    assert labels.index(fw.by_code["IOT"].name) == labels.index(fw.by_code[fw.pillars[0]].name) + 4
+
+
+def test_a_landlocked_economy_reads_not_applicable_for_cables_and_peers_are_counted(snapshot):
+    from readiness.figures.views import select_values
+
+    at = open_app(PROFILE, economy="RWA")
+    table, has = iot_section(at, "en")
+    assert pd.isna(table.loc["submarine_cables", "Value"])
+    assert table.loc["submarine_cables", "Note"] == translate("en", "term.flag.not_applicable")
+    assert table.loc["lpwa_networks", "Note"] == translate("en", "term.flag.not_listed")
+    peers = find_peers("RWA", inputs=gap_inputs()).table
+    codes = list(peers.loc[peers["role"] == "peer", "iso3"])
+    ixp = select_values(snapshot.values, "ixp_density", snapshot.latest_year, 5)
+    ixp = ixp.set_index("iso3")["value"]
+    have = int((ixp.reindex(codes) > 0).sum())
+    assert has.iloc[0]["Rwanda"] == "Yes"
+    assert has.iloc[0]["Peers"].startswith(f"{have} of {len(codes)}")
+    assert "unknown" in has.iloc[1]["Peers"]  # most peers are not on the listing
+
+
+def test_kenyas_ipv6_value_carries_its_later_measurement():
+    at = open_app(PROFILE, economy="KEN")
+    table, _ = iot_section(at, "en")
+    assert table.loc["ipv6_capable", "Note"] == translate(
+        "en", "term.flag.later_scrape", detail="18.1"
+    )
