@@ -220,13 +220,16 @@ def value_sources(ctx: Context, iso3s: Sequence[str]) -> pd.DataFrame:
     """The source of each selected value (iso3, indicator) -> source id (a copy)."""
     key = ("sources", tuple(iso3s))
     if key not in ctx.memo:
-        if len(ctx.memo) > 256:  # a long batch: keep the memo small
-            names = ctx.memo.get("names")
-            ctx.memo.clear()
-            if names is not None:
-                ctx.memo["names"] = names
+        if len(ctx.memo) > 256:  # a long batch: drop what was kept per member, keep the rest
+            for old in [k for k in ctx.memo if _per_member(k)]:
+                del ctx.memo[old]
         ctx.memo[key] = _value_sources(ctx, iso3s)
     return ctx.memo[key].copy()
+
+
+def _per_member(key: Any) -> bool:
+    """A memo entry of one batch member: its value sources, its peers' means."""
+    return isinstance(key, tuple) and (key[0] == "sources" or key[:2] == ("aggregates", "PEERS"))
 
 
 def _value_sources(ctx: Context, iso3s: Sequence[str]) -> pd.DataFrame:

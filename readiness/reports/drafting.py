@@ -49,6 +49,12 @@ def _t(lang: str, key: str, **values: object) -> str:
     )
 
 
+def drafted_text(lang: str, key: str, **values: object) -> str:
+    """A drafted sentence or clause (`report_text.<key>`), its figures as the language writes
+    them."""
+    return _t(lang, key, **values)
+
+
 def body(lang: str, key: str, **values: object) -> str:
     """A report's running sentence, caption or note (`report_text.body.*`) in the language."""
     return _t(lang, f"body.{key}", **values)

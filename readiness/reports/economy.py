@@ -7,6 +7,7 @@ import pandas as pd
 from readiness.data.groups import Group
 from readiness.errors import ReadinessError
 from readiness.index.result import tier_labels
+from readiness.reports import iot
 from readiness.reports.citations import citations
 from readiness.reports.context import (
     Context,
@@ -204,6 +205,7 @@ def economy_report(ctx: Context, iso3: str, lang: str = "en") -> Report:
         *_map_sections(ctx, iso3, region, lang),
         _comparison_section(ctx, iso3, lang),
         economy_gaps_section(ctx, iso3, lang),
+        *iot.economy_section(ctx, iso3, lang),
         _strengths_section(ctx, iso3, prio, lang),
         _data_section(ctx, iso3, lang),
         Section("method", "Method", bullets=method_bullets(ctx, lang)),

@@ -8,6 +8,7 @@ import pandas as pd
 
 from readiness.data.groups import Group
 from readiness.errors import ReadinessError
+from readiness.reports import iot
 from readiness.reports.citations import citations
 from readiness.reports.context import (
     Context,
@@ -158,6 +159,7 @@ def group_report(ctx: Context, group: Group, lang: str = "en") -> Report:
         *_subsets_sections(ctx, group, members, lang),
         _comparison_section(ctx, group, lang),
         group_gaps_section(ctx, group, lang),
+        *iot.group_section(ctx, group, lang),
         _priorities_section(ctx, members, lang),
         Section(
             "data",

@@ -82,6 +82,10 @@ def phrasebook(ctx: Context, lang: str) -> dict[str, str]:
             key = f"term.{kind}.{code}.name"
             if key in english:
                 book[fw.name(code)] = translate(lang, key)
+    for ind in ctx.snapshot.catalogue.indicators:  # context indicators too (the IoT section)
+        key = f"term.indicator.{ind.code}.name"
+        if ind.name not in book and key in english:
+            book[ind.name] = translate(lang, key)
     book[fw.name(fw.index_code)] = translate(lang, "term.index.name")
     for family in ("tier", "band", "unit"):
         prefix = f"term.{family}."

@@ -56,7 +56,8 @@ def printed_numbers(report: Report, number: re.Pattern[str] = NUMBER) -> set[str
     for s in report.sections:
         if s.key in ("summary", "findings"):
             continue
-        texts += [*s.bullets, *s.paragraphs]
+        # the IoT section's bullets are drafted findings too (tests/reports/test_report_iot.py)
+        texts += [*(s.bullets if s.key != "iot" else ()), *s.paragraphs]
         for t in s.tables:
             texts += [t.title, *map(str, t.frame.columns)]
             texts += [str(v) for v in t.frame.to_numpy().ravel()]
@@ -141,11 +142,11 @@ def test_text_is_drafted_in_the_report_language(snapshot, ctx, reports):
     en_text, fr_text = drafted(reports["KEN"]), drafted(fr)
     assert fr_text != en_text
     assert fr.section("findings").title == "Constats"
-    # The same figures, written the French way: "54,4" for "54.4", "35,0 %" for "35.0%".
+    # The same figures, written the French way: "51,6" for "51.6", "35,0 %" for "35.0%".
     fr_number = number_pattern("fr")
     en_values = [sorted(value_of(n, "en") for n in NUMBER.findall(line)) for line in en_text]
     fr_values = [sorted(value_of(n, "fr") for n in fr_number.findall(line)) for line in fr_text]
     assert en_values == fr_values
-    assert "54,4" in fr_text[0] and "54.4" not in fr_text[0]
+    assert "51,6" in fr_text[0] and "51.6" not in fr_text[0]
     # A template's own figures are text, not numbers: "ODD 7.1" stays as ITU writes it.
     assert "(et ODD 7.1)" in fr.section("gaps").paragraphs[0]

@@ -35,8 +35,9 @@ ENGLISH = re.compile(
     r"on track)(?![\w-])",
     re.IGNORECASE,
 )
-# English words that are also words of the language (readiness/locales/same/fr.txt: "Score").
-SAME_WORDS = {"fr": {"score", "scores", "source"}}
+# English words that are also words of the language (readiness/locales/same/fr.txt: "Score";
+# same/es.txt: "cables").
+SAME_WORDS = {"fr": {"score", "scores", "source"}, "es": {"cables"}}
 # Names that stay as they are in every language, and why.
 KEPT = {
     "ITU": "the Union's acronym in running text of its Latin-script languages",
@@ -55,6 +56,7 @@ KEPT = {
     "WTDC-22": "conference acronym",
     "SDG": "acronym kept in Latin-script languages",
     "ISO3": "code name",
+    "Mbit/s": "unit symbol (SI prefix), written so in French, Spanish and Chinese",
 }
 # Code references the text quotes (a command, a module, a file).
 CODE = re.compile(r"`[^`]*`|\breadiness(\.\w+)+|docs/\S+|https?://\S+")

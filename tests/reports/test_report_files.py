@@ -28,7 +28,7 @@ from readiness.reports.model import (
 )
 from readiness.reports.writers import figure_images, write_report
 
-PILLARS = ("CONN", "BBAF", "POLICY", "ENABLE")
+PILLARS = ("CONN", "BBAF", "POLICY", "ENABLE", "IOT")
 needs_chromium = pytest.mark.skipif(
     not Path("/usr/bin/chromium").exists() and shutil.which("chromium") is None,
     reason="chart images need Debian chromium (make browser)",
@@ -116,7 +116,8 @@ def test_docx_group_members_equal_the_cli(built, cli_scores):
     assert len(members) == 44
     for row in members.to_dict("records"):
         cli = cli_scores.loc[row["ISO3"]]
-        assert [row["Index"], *list(row.values())[3:7]] == _cli_row(cli_scores, row["ISO3"])
+        pillars = list(row.values())[3 : 3 + len(PILLARS)]
+        assert [row["Index"], *pillars] == _cli_row(cli_scores, row["ISO3"])
         assert row["Rank"] == format_rank(cli["rank"])
         assert row["Rank interval (5-95%)"] == format_interval(cli["rank_p05"], cli["rank_p95"])
         assert row["Tier"] == cli["tier"]
@@ -187,7 +188,7 @@ def test_pptx_tables_equal_the_cli(built, cli_scores):
     ]
     assert len(member_rows) == 44  # split over several slides, none lost
     for r in member_rows:
-        assert [r[2], *r[3:7]] == _cli_row(cli_scores, r[0])
+        assert [r[2], *r[3 : 3 + len(PILLARS)]] == _cli_row(cli_scores, r[0])
 
 
 # --- PDF ----------------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MAX_TABLE_ROWS = 12
 TITLE_ONLY, CONTENT = 5, 1  # the default template's layouts: title only, title and content
 FINDINGS_PER_SLIDE = 4
-# Slides in deck order: ("figure", section key, figure key) or ("table", section key, index).
+# Slides in deck order: ("figure", section key, figure key), ("table", section key, index) or
+# ("bullets", section key, 0): a section's drafted findings, a few a slide.
 DECK: tuple[tuple[str, str, str | int], ...] = (
     ("figure", "map", "map"),
     ("table", "scores", 0),
@@ -33,6 +34,10 @@ DECK: tuple[tuple[str, str, str | int], ...] = (
     ("figure", "spread", "spread"),
     ("figure", "gaps", "gaps"),
     ("table", "gaps", 0),
+    ("bullets", "iot", 0),
+    ("table", "iot", 0),
+    ("table", "iot", 1),
+    ("table", "iot", 2),
     ("table", "priorities", 0),
     ("figure", "strengths", "indicators"),
     ("table", "strengths", 0),
@@ -72,6 +77,9 @@ def write_pptx(report: Report, images: Mapping[str, bytes]) -> bytes:
         if what == "table":
             if isinstance(ref, int) and ref < len(section.tables):
                 _table_slide(prs, section.tables[ref], key_notes)
+            continue
+        if what == "bullets":
+            _bullet_slides(prs, section.title, list(section.bullets), key_notes)
             continue
         spec = next((f for f in section.figures if f.key == ref), None)
         chart = f"{figure}{sep}{spec.title}. {spec.caption}" if spec is not None else ""
@@ -135,6 +143,14 @@ def _text_slides(
         slide = _titled(prs, titles.get("findings", ""), CONTENT)
         _bullets(slide, findings[start : start + FINDINGS_PER_SLIDE], size=15)
         _notes(slide, notes)
+
+
+def _bullet_slides(prs, title: str, lines: list[str], key_notes: list[str]) -> None:
+    """A section's drafted findings, a few a slide; the notes carry them all."""
+    for start in range(0, len(lines), FINDINGS_PER_SLIDE):
+        slide = _titled(prs, title, CONTENT)
+        _bullets(slide, lines[start : start + FINDINGS_PER_SLIDE], size=15)
+        _notes(slide, [*key_notes, *lines])
 
 
 def _bullets(slide, lines: Iterable[str], size: int = 18) -> None:
