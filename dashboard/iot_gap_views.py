@@ -13,7 +13,7 @@ import pandas as pd
 
 from dashboard.shared_views import Chart
 from readiness.figures import charts
-from readiness.gaps.iot import IOT_CHART_TOPICS, IOT_COLUMNS, iot_gaps
+from readiness.gaps.iot import IOT_CHART_TOPICS, IOT_COLUMNS
 
 if TYPE_CHECKING:
     from dashboard.state import Shared
@@ -25,8 +25,10 @@ _REFERENCE = ("WORLD", "HIC")  # drawn beside the groups in the chart
 
 def _table(shared: Shared, groups: Sequence[str], year: int) -> pd.DataFrame:
     """readiness.gaps.iot's table for these groups, with names and units in the language."""
-    known = shared.groups(year)
-    table = iot_gaps(shared.snap, int(year), [known[g] for g in groups])
+    every = shared.iot_gaps(year)  # all standard groups, computed once per data and year
+    order = {g: k for k, g in enumerate(groups)}
+    table = every[every["group"].isin(order)]
+    table = table.iloc[table["group"].map(order).argsort(kind="stable")].reset_index(drop=True)
     return table.assign(
         group_label=table["group"].map(lambda g: shared.t(f"group.{g}")),
         measure_name=table["measure"].map(lambda m: shared.t(f"iot_gaps.measure.{m}")),

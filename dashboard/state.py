@@ -429,6 +429,14 @@ def _gap_table_in(token: str, key: str, lang: str, _snap: Snapshot) -> pd.DataFr
     return out
 
 
+@token_cache(16)
+def _iot_gaps(token: str, year: int, _snap: Snapshot) -> pd.DataFrame:
+    """readiness.gaps.iot's table of every standard group in `year` (no method in it)."""
+    from readiness.gaps.iot import iot_gaps
+
+    return iot_gaps(_snap, year, list(_groups(token, year, _snap).values()))
+
+
 def gap_table(method: Method | None = None) -> pd.DataFrame:
     """Every standard group's gaps for every reference year and code (read-only)."""
     method = current_method() if method is None else method
@@ -508,6 +516,10 @@ class Shared:
 
     def gap_table(self) -> pd.DataFrame:
         return _gap_table_in(self.token, self.key, self.lang, self.snap)
+
+    def iot_gaps(self, year: int) -> pd.DataFrame:
+        """Every standard group's IoT gaps in `year` (readiness.gaps.iot), computed once."""
+        return _iot_gaps(self.token, int(year), self.snap)
 
     def points(self) -> pd.DataFrame:
         return small_state_points()

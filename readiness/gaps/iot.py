@@ -173,15 +173,16 @@ def _select(snap: Snapshot, year: int) -> _Selected:
     flags, index = snap.flags, pd.Index(units.index)
     low = flags[(flags["indicator"] == "ipv6_capable") & (flags["flag"] == "low_sample")]
     low_sample = np.zeros(len(index), dtype=bool)
+    at = index.get_indexer(low["iso3"].astype(object))
+    ok = at >= 0
     ipv6_years = yrs[:, codes.index("ipv6_capable")]
-    for row in low.itertuples():
-        at = index.get_indexer([row.iso3])[0]
-        low_sample[at] |= at >= 0 and ipv6_years[at] == row.year
+    hit = at[ok][ipv6_years[at[ok]] == low["year"].to_numpy()[ok]]
+    low_sample[hit] = True
     not_applicable = np.zeros(vals.shape, dtype=bool)
-    for row in flags[flags["flag"] == "not_applicable"].itertuples():
-        at = index.get_indexer([row.iso3])[0]
-        if at >= 0 and row.indicator in codes:
-            not_applicable[at, codes.index(str(row.indicator))] = True
+    na = flags[(flags["flag"] == "not_applicable") & flags["indicator"].isin(codes)]
+    rows = index.get_indexer(na["iso3"].astype(object))
+    cols = np.array([codes.index(str(c)) for c in na["indicator"]], dtype=int)
+    not_applicable[rows[rows >= 0], cols[rows >= 0]] = True
     sources = _value_sources(snap, index, codes, yrs)
     return _Selected(
         index, codes, vals, yrs, pop, not_applicable, low_sample, sources, _sources(snap)
@@ -196,7 +197,9 @@ def _value_sources(
     wanted = pd.DataFrame(
         {"iso3": units[rows], "indicator": np.asarray(codes)[cols], "year": yrs[rows, cols]}
     ).astype({"year": "int64"})
-    values = snap.values[["iso3", "indicator", "year", "source"]].astype({"source": object})
+    values = snap.values.loc[
+        snap.values["indicator"].isin(codes).to_numpy(), ["iso3", "indicator", "year", "source"]
+    ].astype({"source": object, "iso3": object, "indicator": object})
     found = wanted.merge(values, on=["iso3", "indicator", "year"], how="left")
     out = np.full(yrs.shape, "", dtype=object)
     out[rows, cols] = found["source"].fillna("").to_numpy(dtype=object)
