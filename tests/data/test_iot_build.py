@@ -27,14 +27,17 @@ def _population(snapshot, year: int) -> pd.Series:
 
 def test_registry_absence_is_a_real_zero(snapshot, raw_dir):
     """RIR and PCH list every economy: an economy missing from their files has a 0, not nothing."""
-    ip = iot.read_csv(raw_dir / "rir_delegated" / "rir_ip_by_country_2021-2026.csv")
+    fac = iot.read_csv(raw_dir / "peeringdb" / "peeringdb_facilities_by_country_20241024.csv")
     codes = iot.iso2_to_iso3(raw_dir)
-    listed = set(ip.loc[ip["snapshot_date"] == "2025-12-31", "iso2"].map(codes))
+    listed = set(fac["iso2"].map(codes))
+    facilities = _values(snapshot, "facilities_density", 2024)
+    with_population = set(_population(snapshot, 2024).index)
+    unlisted = (set(snapshot.countries["iso3"]) & with_population) - listed - iot.NO_ISO_CODE
+    assert len(unlisted) > 50, "the zero rule is not exercised"
+    assert (facilities.reindex(sorted(unlisted)) == 0).all()
     space = _values(snapshot, "ipv6_space", YEAR)
-    with_population = set(_population(snapshot, YEAR).index)
-    unlisted = (set(snapshot.countries["iso3"]) & with_population) - listed
-    assert unlisted, "every economy is listed: the zero rule is not exercised"
-    assert (space.reindex(sorted(unlisted)) == 0).all()
+    # Kosovo has no ISO 3166 code for a registry to list it under: unknown, never 0
+    assert "XKX" not in space.index and "XKX" not in _values(snapshot, "ixp_density").index
     # Central African Republic and Eritrea hold no IPv6 block (SOURCES.md): 0, scored as the worst
     assert space["CAF"] == 0 and space["ERI"] == 0
     ixp = _values(snapshot, "ixp_density", YEAR)
@@ -42,7 +45,8 @@ def test_registry_absence_is_a_real_zero(snapshot, raw_dir):
     ix = ix[(ix["snapshot_date"] == "2025-12-31") & (ix["ixp_pch"].astype(int) > 0)]
     with_ixp = set(ix["iso2"].map(codes)) & set(ixp.index)
     assert ixp.notna().all() and set(ixp[ixp > 0].index) == with_ixp
-    assert len(ixp) == 217 and len(with_ixp) == 158  # Taiwan, China: no population, no ratio
+    # Taiwan, China: no population, no ratio; Kosovo: unknown (above)
+    assert len(ixp) == 216 and len(with_ixp) == 158
 
 
 def test_measurements_and_listings_leave_absence_unknown(snapshot, raw_dir):
@@ -62,7 +66,7 @@ def test_measurements_and_listings_leave_absence_unknown(snapshot, raw_dir):
 def test_two_letter_codes_map_to_the_master(snapshot):
     ipv6 = _values(snapshot, "ipv6_capable", YEAR)
     assert ipv6["NAM"] == pytest.approx(1.82)  # Namibia's `NA` read as a code, not as missing
-    assert "XKX" in _values(snapshot, "asn_density", 2023).index  # Kosovo's XK
+    assert "XKX" not in _values(snapshot, "asn_density", 2023).index  # no XK in any file
     assert ipv6["HKG"] == pytest.approx(7.29) and ipv6["MAC"] == pytest.approx(53.8)
     # Guernsey (50 samples, 0.37%) and Jersey (51, 0.37%) pool into the Channel Islands
     assert ipv6["CHI"] == pytest.approx(0.37)

@@ -51,6 +51,9 @@ HONG_KONG_LANDINGS = (
 MACAO_LANDINGS = ("Taipa",)
 # Codes the master names differently: Kosovo; Guernsey and Jersey are the WB's Channel Islands.
 ISO2_FIXES = {"XK": "XKX", "GG": "CHI", "JE": "CHI"}
+# Economies without an ISO 3166-1 code: registries and directories cannot list them under their
+# own code (none of the staged files has Kosovo's user-assigned XK), so an absence is unknown.
+NO_ISO_CODE = frozenset({"XKX"})
 # Registry pseudo-codes with no economy: EU-wide (RIPE legacy), APNIC regional, unassigned pools.
 NO_ECONOMY = {"EU", "AP", "ZZ", ""}
 CLOUD_PROVIDERS = ("alibaba", "aws", "azure", "gcp", "ibm", "oci")

@@ -55,7 +55,7 @@ def build_snapshot(
     )
     countries = build_countries(raw, un_members, population)
     universe = set(countries["iso3"])
-    tidy = _absent_as_zero(tidy, catalogue, universe)
+    tidy = _absent_as_zero(tidy, catalogue, universe - iot.NO_ISO_CODE)
     tidy = _per_capita(tidy, catalogue)
     flags = iot.flags(raw, universe)
     not_applicable = flags[flags["flag"] == "not_applicable"]
@@ -108,7 +108,8 @@ def _read_all(raw: Path, catalogue: Catalogue) -> pd.DataFrame:
 
 def _absent_as_zero(tidy: pd.DataFrame, catalogue: Catalogue, universe: set[str]) -> pd.DataFrame:
     """For sources that list every economy (sources.yaml `absence: zero`), an economy of the
-    master missing from a series-year the source publishes gets a real 0."""
+    master missing from a series-year the source publishes gets a real 0 (`universe`: the
+    economies such a source could list; Kosovo, with no ISO 3166 code, stays unknown)."""
     zero_sources = {s.id for s in catalogue.sources if s.absence == "zero"}
     listed = tidy[tidy["source"].isin(zero_sources)]
     fills = []
