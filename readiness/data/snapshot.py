@@ -104,6 +104,33 @@ def _load(data_dir: Path) -> Snapshot:
     return Snapshot(values, countries, income, coverage, catalogue, data_dir, flags)
 
 
+# A `per` count is divided by the denominator of its year, or of the latest earlier year at most
+# this many years back (the build); the same rule gives a per-capita value's count back.
+PER_LOOKBACK = 5
+
+
+def denominators(values: pd.DataFrame, by: str, keys: pd.DataFrame) -> np.ndarray:
+    """For each (iso3, year) row of `keys`: indicator `by`'s value (population) of that year, or
+    of its latest earlier year at most PER_LOOKBACK years back; NaN without one. `values` is
+    tidy (iso3, indicator, year, value): the build's rows or a snapshot's."""
+    base = values.loc[values["indicator"] == by, ["iso3", "year", "value"]]
+    base = base.astype({"iso3": "str", "year": "int64"}).rename(
+        columns={"year": "by_year", "value": "by_value"}
+    )
+    left = pd.DataFrame(
+        {
+            "iso3": keys["iso3"].astype("str").to_numpy(),
+            "year": keys["year"].astype("int64").to_numpy(),
+            "row": np.arange(len(keys)),
+        }
+    ).astype({"iso3": "str"})
+    joined = pd.merge_asof(
+        left.sort_values("year"), base.sort_values("by_year"), left_on="year",
+        right_on="by_year", by="iso3", direction="backward", tolerance=PER_LOOKBACK,
+    )  # fmt: skip
+    return joined.sort_values("row")["by_value"].to_numpy(dtype=float)
+
+
 def empty_flags() -> pd.DataFrame:
     """A flags table with no rows (a snapshot without flags.csv, e.g. a user's framework)."""
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _FLAG_DTYPES.items()})

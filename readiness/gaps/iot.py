@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from readiness.data.groups import INCOME_CODES, ITU_REGION_CODES, Group, standard_groups
-from readiness.data.snapshot import Snapshot
+from readiness.data.snapshot import Snapshot, denominators
 from readiness.errors import ReadinessError
 from readiness.index.selection import panel_from_long
 
@@ -76,8 +76,6 @@ IOT_CHART_TOPICS: dict[str, tuple[str, ...]] = {
 }
 # The groups the gaps page and `readiness gaps --iot` show by default.
 DEFAULT_IOT_GROUPS = ("LDC", "LLDC", "SIDS", *ITU_REGION_CODES, *INCOME_CODES, "WORLD")
-_POPULATION = "population"
-_POPULATION_WINDOW = 5  # as the build: population of the value's year or up to 5 years before
 
 
 @dataclass(frozen=True)
@@ -148,29 +146,33 @@ def _check_year(snap: Snapshot, year: int) -> int:
 
 def _sources(snap: Snapshot) -> dict[str, str]:
     catalogue = snap.catalogue
-    population = catalogue.get(_POPULATION).source
     out = {}
     for measure, code in IOT_MEASURES.items():
-        source = catalogue.get(code).source
-        out[measure] = f"{source}; {population}" if measure in POOLED else source
+        ind = catalogue.get(code)
+        out[measure] = ind.source
+        if measure in POOLED and ind.per is not None:
+            # a pooled measure rests on the denominator's source too (population: WDI)
+            out[measure] += f"; {catalogue.get(ind.per.by).source}"
     return out
 
 
 def _select(snap: Snapshot, year: int) -> _Selected:
     """Most recent values within each window ending at `year`, and the population behind each."""
-    codes = tuple(sorted({*IOT_MEASURES.values(), _POPULATION}))
+    codes = tuple(sorted(set(IOT_MEASURES.values())))
     units = snap.countries.set_index("iso3")
     panel = panel_from_long(snap.values, units, codes, year)
     windows = np.array([snap.catalogue.get(c).window for c in codes], dtype=float)
     vals, yrs, _ = panel.select(year, windows)
+    index = pd.Index(units.index)
     pop = np.full(vals.shape, np.nan)
-    pop_col = codes.index(_POPULATION)
-    population_window = np.full(len(codes), float(_POPULATION_WINDOW))
-    for data_year in np.unique(yrs[np.isfinite(yrs)]):
-        at_year = panel.select(int(data_year), population_window)[0][:, pop_col]
-        at = yrs == data_year
-        pop[at] = np.broadcast_to(at_year[:, None], at.shape)[at]
-    flags, index = snap.flags, pd.Index(units.index)
+    for measure in POOLED:  # the population the build divided each count by
+        col = codes.index(IOT_MEASURES[measure])
+        per = snap.catalogue.get(IOT_MEASURES[measure]).per
+        rows = np.flatnonzero(np.isfinite(yrs[:, col]))
+        if per is not None and len(rows):
+            keys = pd.DataFrame({"iso3": index[rows], "year": yrs[rows, col]})
+            pop[rows, col] = denominators(snap.values, per.by, keys)
+    flags = snap.flags
     low = flags[(flags["indicator"] == "ipv6_capable") & (flags["flag"] == "low_sample")]
     low_sample = np.zeros(len(index), dtype=bool)
     at = index.get_indexer(low["iso3"].astype(object))

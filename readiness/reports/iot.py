@@ -24,6 +24,7 @@ from typing import Literal
 import pandas as pd
 
 from readiness.data.groups import Group
+from readiness.data.snapshot import PER_LOOKBACK, denominators
 from readiness.i18n import local_numbers
 from readiness.reports.context import (
     Context,
@@ -50,7 +51,6 @@ from readiness.reports.model import (
 SECTION_KEY = "iot"
 SECTION_TITLE = "IoT networks and data infrastructure"
 LPWA = "lpwa_networks"
-POPULATION_WINDOW = 5  # the build divides a count by the population of its year or up to 5 before
 # The group measures of readiness.gaps.iot shown, in reading order, with their row labels
 # (report_layout phrases) and kinds: a share in %, a count of members, or a value.
 GROUP_MEASURES: dict[str, tuple[str, str]] = {
@@ -94,7 +94,7 @@ def _iot_values(ctx: Context) -> pd.DataFrame:
 
         catalogue = ctx.snapshot.catalogue
         codes = iot_codes(catalogue)
-        earliest = ctx.year - max(catalogue.get(c).window for c in codes) - POPULATION_WINDOW
+        earliest = ctx.year - max(catalogue.get(c).window for c in codes) - PER_LOOKBACK
         vals = ctx.snapshot.values
         keep = vals["indicator"].isin([*codes, "population"]) & vals["year"].between(
             earliest, ctx.year
@@ -110,12 +110,11 @@ def _count(ctx: Context, iso3: str, code: str, value: object, year: object) -> s
     per = ctx.snapshot.catalogue.get(code).per
     if per is None or is_missing(value) or is_missing(year):
         return ""
-    vals = _iot_values(ctx)
-    pop = vals[(vals["iso3"] == iso3) & (vals["indicator"] == per.by)]
-    pop = pop[pop["year"].between(int(to_float(year)) - POPULATION_WINDOW, int(to_float(year)))]
-    if pop.empty:
+    keys = pd.DataFrame({"iso3": [iso3], "year": [int(to_float(year))]})
+    population = float(denominators(_iot_values(ctx), per.by, keys)[0])
+    if population != population:  # NaN: no population to give the count back
         return ""
-    count = to_float(value) * float(pop.sort_values("year")["value"].iloc[-1]) / per.scale
+    count = to_float(value) * population / per.scale
     whole = round(count)
     return f"{whole:,}" if abs(count - whole) < 0.01 else ""
 

@@ -17,6 +17,7 @@ from readiness.data.build.sources import READERS as SOURCE_READERS
 from readiness.data.build.sources import read_un_egdi
 from readiness.data.catalogue import Catalogue, load_catalogue
 from readiness.data.harmonise import NameIndex, _index, load_aliases
+from readiness.data.snapshot import denominators
 from readiness.errors import ReadinessError
 from readiness.paths import DATA_DIR, STATIC_DIR
 
@@ -126,23 +127,17 @@ def _absent_as_zero(tidy: pd.DataFrame, catalogue: Catalogue, universe: set[str]
 
 def _per_capita(tidy: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     """Counts with `per` divided by that indicator (population) of the same economy and year, or
-    of its latest earlier year (at most 5 years back); without one the value is unknown."""
+    of its latest earlier year (snapshot.denominators); without one the value is unknown."""
     out = tidy
     for ind in catalogue.indicators:
         if ind.per is None:
             continue
-        rows = out["indicator"] == ind.code
-        by = out.loc[out["indicator"] == ind.per.by, ["iso3", "year", "value"]]
-        by = by.rename(columns={"year": "by_year", "value": "by_value"}).sort_values("by_year")
-        counts = out.loc[rows].sort_values("year")
-        joined = pd.merge_asof(
-            counts.reset_index(), by, left_on="year", right_on="by_year", by="iso3",
-            direction="backward", tolerance=5,
-        ).set_index("index")  # fmt: skip
-        ratio = joined["value"] / joined["by_value"] * ind.per.scale
-        out = out.drop(index=counts.index)
-        scaled = counts.assign(value=ratio.reindex(counts.index))
-        out = pd.concat([out, scaled.dropna(subset=["value"])], ignore_index=True)
+        counts = out.loc[out["indicator"] == ind.code]
+        ratio = counts["value"] / denominators(out, ind.per.by, counts) * ind.per.scale
+        out = pd.concat(
+            [out.drop(index=counts.index), counts.assign(value=ratio).dropna(subset=["value"])],
+            ignore_index=True,
+        )
     return out
 
 
