@@ -52,7 +52,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     _add_members(p)
     p.add_argument("--year", type=int, default=None, help="reference year (default: latest)")
     p.add_argument("--all-years", action="store_true", help="every reference year, not one")
-
     _add_window(p)
     add_extra_option(p)
     add_format_option(p)
@@ -184,7 +183,8 @@ def _gaps(args: argparse.Namespace) -> int:
 
 def _iot_gaps(args: argparse.Namespace) -> int:
     """`gaps --iot`: the IoT table of readiness.gaps.iot, one row per group and measure."""
-    from readiness.data.groups import custom_group, resolve_group, standard_groups
+    from readiness.data.groups import standard_groups
+    from readiness.gaps.cube import group_from
     from readiness.gaps.iot import DEFAULT_IOT_GROUPS, iot_gaps
 
     if args.country is not None:
@@ -199,20 +199,13 @@ def _iot_gaps(args: argparse.Namespace) -> int:
     codes = [c for c in (args.group or ",".join(DEFAULT_IOT_GROUPS)).split(",") if c.strip()]
     if not codes:
         raise ReadinessError("--group needs at least one group code, e.g. LDC,LLDC,SIDS")
+    if args.members is not None and len(codes) != 1:
+        raise ReadinessError("--members defines one group: give its code alone in --group")
+    members = None if args.members is None else _members(args.members) or []
     tables = []
     for year in years:
         known = standard_groups(snapshot.countries, year, snapshot.income_history)
-        if args.members is not None:
-            if len(codes) != 1:
-                raise ReadinessError("--members defines one group: give its code alone in --group")
-            code = codes[0].strip().upper()
-            if code in known:
-                raise ReadinessError(
-                    f"{code} is a standard group; give your own group another code"
-                )
-            groups = [custom_group(code, code, _members(args.members) or [], snapshot.countries)]
-        else:
-            groups = [resolve_group(c, known) for c in codes]
+        groups = [group_from(c, known, snapshot.countries, members) for c in codes]
         table = iot_gaps(snapshot, year, groups)
         table.insert(1, "year", year)
         tables.append(table)

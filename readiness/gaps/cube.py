@@ -185,8 +185,17 @@ def parse_group(
     hyphenated codes with underscores (ITU_AFR). With `members`, `text` is the new group's code.
     Income groups in an expression follow the latest year.
     """
-    countries = inputs.snapshot.countries
-    groups = known_groups(inputs)
+    return group_from(text, known_groups(inputs), inputs.snapshot.countries, members, label)
+
+
+def group_from(
+    text: str,
+    groups: dict[str, Group],
+    countries: pd.DataFrame,
+    members: Iterable[str] | None = None,
+    label: str | None = None,
+) -> Group:
+    """parse_group over given standard `groups` (e.g. of one year), without the gap cubes."""
     if members is not None:
         code = text.strip().upper() or "CUSTOM"
         if code in groups:
