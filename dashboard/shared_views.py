@@ -71,6 +71,7 @@ def world_map(shared: Shared, code: str, year: int, group: str, mode: str) -> Ch
         "mode": mode,
         "reverse": int(measures.loc[code, "direction"]) < 0,
         "labels": _map_labels(shared),
+        **maps.map_scale(snap.catalogue, code),
     }
     # The page draws the Vega-Lite map; Plotly's figure is the image a user downloads.
     fig = maps.choropleth(table, resolution=SCREEN_RESOLUTION, **drawing)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from readiness.data.catalogue import Catalogue
 from readiness.figures import palette
 from readiness.figures.charts import fmt, layout
 
@@ -47,6 +48,7 @@ def choropleth(
     digits: int = 1,
     height: int = 560,
     resolution: int = 50,
+    log: bool = False,
 ) -> go.Figure:
     """A world choropleth (50m shapes, or 110m) with "no data" in grey and small states as markers.
 
@@ -54,7 +56,10 @@ def choropleth(
     economy; NaN value = no data). `points` (iso3, lon, lat) adds a marker per small economy so
     island states stay visible. `members` highlights a group (bold outlines) or, with
     mode="filter", greys out everyone else. `resolution` 110 draws Plotly's lighter shapes, for
-    screens: economies too small for a 110m shape are then drawn by their marker only.
+    screens: economies too small for a 110m shape are then drawn by their marker only. With
+    `log` (an indicator the index takes the log of, e.g. exchange points per person, where a few
+    small hubs dominate) the colours follow log10 of the value within `zrange` (> 0), values
+    below it (a real 0) at its low end; the hover still says the value itself.
     """
     lab = {**MAP_LABELS, **(labels or {})}
     t = table.copy()
@@ -74,6 +79,9 @@ def choropleth(
     has = t["value"].notna() & shown
     t["_hover"] = _hover_lines(t, lab, digits)
     lo, hi = zrange if zrange is not None else _range(t.loc[has, "value"])
+    t["_z"] = t["value"]
+    if log:  # colour on log10, clipped to the range (a 0 takes the low end)
+        t["_z"] = np.log10(t["value"].clip(lower=lo, upper=hi))
 
     fig = go.Figure()
     nodata = t[t["value"].isna() & shown]
@@ -90,7 +98,7 @@ def choropleth(
     fig.add_trace(
         go.Choropleth(
             locations=valued["iso3"],
-            z=valued["value"],
+            z=valued["_z"],
             locationmode="ISO-3",
             coloraxis="coloraxis",
             name=lab["value"],
@@ -102,7 +110,7 @@ def choropleth(
     )
     if points is not None and len(points):
         _small_state_markers(fig, t, points, member_set, mode, lab)
-    _world_style(fig, colorscale, reverse, (lo, hi), unit, resolution)
+    _world_style(fig, colorscale, reverse, (lo, hi), unit, resolution, log)
     return layout(fig, title, height)
 
 
@@ -143,7 +151,7 @@ def _small_state_markers(
             mode="markers",
             marker={
                 "size": 8,
-                "color": with_value["value"],
+                "color": with_value["_z"],
                 "coloraxis": "coloraxis",
                 "line": {"color": palette.HIGHLIGHT_LINE, "width": line_w},
             },
@@ -179,9 +187,15 @@ def _world_style(
     zrange: tuple[float, float],
     unit: str,
     resolution: int = 50,
+    log: bool = False,
 ) -> None:
     """The map's projection, land and sea colours, colour bar and legend."""
     lo, hi = zrange
+    colorbar: dict = {"title": {"text": unit}, "thickness": 14, "len": 0.75}
+    if log:  # the colour axis is log10: ticks at the powers of ten, labelled with the values
+        lo, hi = float(np.log10(lo)), float(np.log10(hi))
+        ticks = np.arange(np.ceil(lo), np.floor(hi) + 1)
+        colorbar |= {"tickvals": ticks.tolist(), "ticktext": [f"{10**k:g}" for k in ticks]}
     fig.update_geos(
         resolution=resolution,
         projection_type="natural earth",
@@ -203,7 +217,7 @@ def _world_style(
             "reversescale": reverse,
             "cmin": lo,
             "cmax": hi,
-            "colorbar": {"title": {"text": unit}, "thickness": 14, "len": 0.75},
+            "colorbar": colorbar,
         },
         legend={"orientation": "h", "yanchor": "top", "y": 0.02, "x": 0.01},
         dragmode=False,
@@ -233,6 +247,16 @@ def _range(values: pd.Series) -> tuple[float, float]:
         return (0.0, 1.0)
     lo, hi = float(values.min()), float(values.max())
     return (lo, hi if hi > lo else lo + 1.0)
+
+
+def map_scale(catalogue: Catalogue, code: str) -> dict[str, Any]:
+    """The map's colour scale for `code`: for an indicator the index takes the log of, a log
+    scale over its goalposts (where a few hubs would otherwise paint every other economy the
+    same colour); else the map's own (linear over the values shown)."""
+    if code not in catalogue.codes or not catalogue.get(code).transform.log:
+        return {}
+    gp = catalogue.get(code).goalposts
+    return {"log": True, "zrange": (gp.lo, gp.hi)}
 
 
 def hover_texts(rec: Mapping[str, Any], lab: Mapping[str, str], digits: int) -> dict[str, str]:

@@ -14,6 +14,7 @@ source. Shapes come from Plotly's world topojson served locally (no network).
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -109,9 +110,29 @@ def _number_sources(records: list[dict[str, Any]]) -> list[str]:
 
 
 def _colour(
-    scheme: str, reverse: bool, zrange: tuple[float, float], unit: str, digits: int
+    scheme: str,
+    reverse: bool,
+    zrange: tuple[float, float],
+    unit: str,
+    digits: int,
+    log: bool = False,
 ) -> dict:
-    """Grey for no data, the lightest grey outside a filtered group, else the value's colour."""
+    """Grey for no data, the lightest grey outside a filtered group, else the value's colour
+    (on a log scale with `log`: a symmetric log, so a real 0 takes the low end of the range)."""
+    scale: dict = {"scheme": scheme, "reverse": reverse, "domain": list(zrange), "clamp": True}
+    legend: dict = {
+        "title": unit or None,
+        "orient": "right",
+        "gradientLength": 300,
+        "format": f",.{max(0, digits)}~f",  # 20, 40, 60, 80; 0.5 where it takes decimals
+    }
+    if log:  # ticks at the powers of ten within the range (0.1, 1, 10)
+        scale |= {"type": "symlog", "constant": zrange[0]}
+        low, high = math.ceil(math.log10(zrange[0])), math.floor(math.log10(zrange[1]))
+        legend |= {
+            "values": [10.0**k for k in range(low, high + 1)],
+            "format": f",.{max(0, -low)}~f",
+        }
     return {
         "condition": [
             {"test": "datum.status === 'outside'", "value": palette.OUTSIDE_GROUP},
@@ -119,13 +140,8 @@ def _colour(
         ],
         "field": "value",
         "type": "quantitative",
-        "scale": {"scheme": scheme, "reverse": reverse, "domain": list(zrange), "clamp": True},
-        "legend": {
-            "title": unit or None,
-            "orient": "right",
-            "gradientLength": 300,
-            "format": f",.{max(0, digits)}~f",  # 20, 40, 60, 80; 0.5 where it takes decimals
-        },
+        "scale": scale,
+        "legend": legend,
     }
 
 
@@ -155,6 +171,7 @@ def choropleth(
     height: int = 560,
     topojson_url: str = "app/static/topojson/",
     number_locale: Mapping[str, Any] | None = None,
+    log: bool = False,
 ) -> dict:
     """A Vega-Lite spec of the world map; the arguments are `maps.choropleth`'s.
 
@@ -170,7 +187,9 @@ def choropleth(
     economies = [r["iso3"] for r in records] + ["ATA"]  # and Antarctica, south of the view
     values = [r["value"] for r in records if "value" in r]
     lo, hi = zrange if zrange is not None else _range(pd.Series(values, dtype=float))
-    colour = _colour(SCHEMES.get(colorscale, colorscale.lower()), reverse, (lo, hi), unit, digits)
+    colour = _colour(
+        SCHEMES.get(colorscale, colorscale.lower()), reverse, (lo, hi), unit, digits, log
+    )
     shapes = {"url": topojson_url + SHAPES, "format": {"type": "topojson", "feature": "countries"}}
     pick = {"name": PICK, "select": {"type": "point", "fields": ["iso3"], "on": "click"}}
     lookup = {

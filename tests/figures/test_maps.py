@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import pytest
 
 from readiness.figures import maps, palette
 
@@ -64,3 +65,30 @@ def test_a_missing_value_with_a_note_says_why_instead_of_no_data():
     assert "Low sample" not in valued["BBB"]
     plain = by_name(maps.choropleth(small_map_table()))["No data"]
     assert plain.customdata[0][1] == "<b>Cland</b><br>No data"
+
+
+def test_log_indicators_colour_on_a_log_scale_over_their_goalposts(snapshot):
+    """Exchange points per person: a few small hubs reach 487 per 10 million, so a linear scale
+    paints nearly every economy the same; the index's log and goalposts set the colours."""
+    from readiness.figures import maps as m
+    from readiness.figures import vega_maps
+
+    cat = snapshot.catalogue
+    assert m.map_scale(cat, "internet_use") == {} and m.map_scale(cat, "INDEX") == {}
+    scale = m.map_scale(cat, "ixp_density")
+    assert scale == {"log": True, "zrange": (0.1, 10.0)}
+    table = pd.DataFrame(
+        {"iso3": ["MWI", "ERI", "LIE"], "name": ["Malawi", "Eritrea", "Liechtenstein"],
+         "value": [0.9, 0.0, 487.5]}
+    )  # fmt: skip
+    fig = m.choropleth(table, **scale)
+    z = [list(t.z) for t in fig.data if isinstance(t, go.Choropleth) and t.z is not None][-1]
+    # a real 0 takes the low end, a hub the high end, Malawi between them
+    assert z == pytest.approx([np.log10(0.9), -1.0, 1.0])
+    bar = fig.layout.coloraxis.colorbar
+    assert list(bar.ticktext) == ["0.1", "1", "10"] and fig.layout.coloraxis.cmin == -1
+    spec = vega_maps.choropleth(table, **scale)
+    colour = spec["layer"][2]["encoding"]["color"]["scale"]
+    assert colour["type"] == "symlog" and colour["domain"] == [0.1, 10.0]
+    legend = spec["layer"][2]["encoding"]["color"]["legend"]
+    assert legend["values"] == pytest.approx([0.1, 1.0, 10.0])
