@@ -83,6 +83,20 @@ downloads.figure(
     key="gaps_time",
 )
 
+# Each group value's data year and the population behind it (docs/GAPS.md section 3).
+st.subheader(t("coverage.page.title"))
+st.markdown(t("coverage.page.intro"))
+nowcast = st.checkbox(
+    t("coverage.page.nowcast", year=year), key="gaps_nowcast", help=t("coverage.page.nowcast_help")
+)
+shares = {t(f"coverage.col.{c}"): 0 for c in ("reported", "estimated")}
+downloads.table(
+    state.view("gap_values", shown, year, nowcast), t("coverage.page.table_name", year=year),
+    "gaps_values", digits=shares,
+)  # fmt: skip
+if nowcast:
+    st.caption(t("coverage.page.nowcast_caption", year=year))
+
 st.subheader(t("gaps.pace"))
 st.markdown(t("gaps.pace_intro"))
 downloads.table(state.view("gap_pace", shown, year), t("gaps.pace_name", year=year), "gaps_pace")

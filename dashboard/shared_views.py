@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from dashboard.i18n import written
 from readiness.errors import ReadinessError
-from readiness.figures import charts, iot_views, maps, palette, vega_maps, views
+from readiness.figures import charts, group_views, iot_views, maps, palette, vega_maps, views
 from readiness.gaps.analysis import economy_gaps
 from readiness.gaps.datagaps import economy_status
 from readiness.i18n import flag_text, vega_number_locale
@@ -95,7 +95,23 @@ def gap_targets(shared: Shared, groups: Sequence[str], year: int) -> Chart:
     fig = charts.heatmap(
         matrix, unit=shared.t("gaps.to_go_unit"), colorscale=palette.GAP_SCALE, zrange=(0, 100)
     )
-    return Chart(fig, shared.labelled(views.gaps_at(table, groups, year, targets)))
+    return Chart(fig, _gap_rows(shared, views.gaps_at(table, groups, year, targets)))
+
+
+def _gap_rows(shared: Shared, rows: pd.DataFrame) -> pd.DataFrame:
+    """Gap rows as a page shows them: labelled, with the population covered and why a value is
+    withheld (readiness.figures.group_views)."""
+    return shared.labelled(group_views.with_coverage(rows, shared.lang))
+
+
+def gap_values(shared: Shared, groups: Sequence[str], year: int, nowcast: bool) -> pd.DataFrame:
+    """Each group's value of each 2030 target indicator with its data year, the population it
+    covers and why a value is withheld; with `nowcast`, the nowcast to `year` (an estimate)."""
+    targets = list(shared.gap_inputs().targets.indicators)
+    table = group_views.group_values(
+        shared.gap_table(), groups, year, targets, shared.lang, nowcast
+    )
+    return shared.labelled(table)
 
 
 def gap_benchmarks(
@@ -109,7 +125,7 @@ def gap_benchmarks(
         matrix, unit=shared.t("gaps.gap_unit"), colorscale=palette.DIVERGING, reverse=True,
         zmid=0, digits=1,
     )  # fmt: skip
-    return Chart(fig, shared.labelled(views.gaps_at(table, groups, year, codes)))
+    return Chart(fig, _gap_rows(shared, views.gaps_at(table, groups, year, codes)))
 
 
 def gap_over_time(shared: Shared, groups: Sequence[str], code: str) -> Chart:
@@ -141,7 +157,7 @@ def gap_regions(shared: Shared, year: int) -> Chart:
     codes = [*aggregates, *inputs.targets.indicators]
     matrix = views.gap_matrix(table, regions, year, codes, "weighted")
     fig = charts.heatmap(matrix, unit=shared.t("gaps.value_unit"), digits=0)
-    return Chart(fig, shared.labelled(views.gaps_at(table, regions, year, codes)))
+    return Chart(fig, _gap_rows(shared, views.gaps_at(table, regions, year, codes)))
 
 
 def gap_map(shared: Shared, year: int, code: str) -> Chart:

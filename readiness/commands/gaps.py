@@ -17,7 +17,8 @@ _DECIMALS = 4
 # The gaps command's columns, in reading order (docs/GAPS.md explains each).
 GAPS_OUTPUT = (
     "group", "year", "code", "level", "name", "unit", "weighted", "simple", "coverage",
-    "population_share", "median_data_year", "estimate_share", "target", "target_year", "gap",
+    "population_share", "n_estimated", "estimated_share", "withheld", "median_data_year",
+    "estimate_share", "target", "target_year", "gap",
     "to_go", "band", "world", "gap_to_world", "high_income", "gap_to_high_income", "trend",
     "trend_n", "trend_coverage", "trend_from", "trend_to", "reach_year", "outlook",
     "required_pace", "benchmark", "benchmark_year", "benchmark_gap",
@@ -52,6 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     _add_members(p)
     p.add_argument("--year", type=int, default=None, help="reference year (default: latest)")
     p.add_argument("--all-years", action="store_true", help="every reference year, not one")
+    _add_nowcast(p)
     _add_window(p)
     add_extra_option(p)
     add_format_option(p)
@@ -150,6 +152,15 @@ def _window(value: int) -> int:
     return value
 
 
+def _add_nowcast(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--nowcast",
+        action="store_true",
+        help="add the column `nowcast`: the group value projected to the reference year from "
+        "each member's own damped trend, an estimate (docs/GAPS.md section 3)",
+    )
+
+
 def _round(frame: pd.DataFrame) -> pd.DataFrame:
     floats = frame.select_dtypes("float").columns
     frame[floats] = frame[floats].round(_DECIMALS)
@@ -173,10 +184,19 @@ def _gaps(args: argparse.Namespace) -> int:
         table = _mark_user(table.reset_index(drop=True), snapshot, [args.country.upper()])
         emit(_round(table), args.format)
         return 0
-    group = parse_group(args.group, inputs, _members(args.members))
-    years = None if args.all_years else [int(inputs.years[inputs.year_index(args.year)])]
-    table = gap_table(inputs, [group], years, window=_window(args.window))
-    table = table[list(GAPS_OUTPUT)].reset_index(drop=True)
+    years = (
+        [int(y) for y in inputs.years]
+        if args.all_years
+        else [int(inputs.years[inputs.year_index(args.year)])]
+    )
+    columns = [*GAPS_OUTPUT, "nowcast"] if args.nowcast else list(GAPS_OUTPUT)
+    members = _members(args.members)
+    tables, group = [], None
+    for year in years:  # an expression's income groups follow each year, as standard groups do
+        group = parse_group(args.group, inputs, members, year=year)
+        tables.append(gap_table(inputs, [group], [year], window=_window(args.window)))
+    table = pd.concat(tables, ignore_index=True)[columns]
+    assert group is not None
     emit(_round(_mark_user(table, snapshot, list(group.members))), args.format)
     return 0
 
@@ -253,8 +273,8 @@ def _datagaps(args: argparse.Namespace) -> int:
     from readiness.gaps.datagaps import economy_status, group_datagaps
 
     inputs = gap_inputs(snapshot_with_extra(args))
-    group = parse_group(args.group, inputs, _members(args.members))
     year = int(inputs.years[inputs.year_index(args.year)])
+    group = parse_group(args.group, inputs, _members(args.members), year=year)
     if args.by == "economy":
         table = economy_status(inputs, [year], group.members)
     else:

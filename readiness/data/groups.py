@@ -19,6 +19,15 @@ ITU_REGION_CODES = {
     "ITU_CIS": "CIS",
     "ITU_EUR": "Europe",
 }
+# The coverage rule every group figure follows (docs/GAPS.md section 3): a group value is given
+# only when members with their own value in the window hold at least half of the group's
+# population ("When is there enough data to create a global statistic?", Statistical Journal
+# of the IAOS, 2022), and members with their own value or an estimate
+# hold at least two thirds of it (World Bank, WDI aggregation rules: no aggregate "if missing
+# data account for more than a third of the value of weights").
+MIN_REPORTED_SHARE = 0.5
+MIN_COVERED_SHARE = 2 / 3
+
 INCOME_CODES = {
     "LIC": "Low income",
     "LMC": "Lower middle income",
@@ -66,7 +75,7 @@ def standard_groups(countries: pd.DataFrame, year: int | None = None,
                 code, f"ITU-D region: {region}", "itu_region", _codes(c, c["itu_region"] == region)
             )
         )
-    income = _income_at(c, year, income_history)
+    income = income_at(c, year, income_history)
     for code, label in INCOME_CODES.items():
         groups.append(Group(code, label, "income", tuple(sorted(income[income == label].index))))
     return {g.code: g for g in groups}
@@ -99,6 +108,7 @@ class GroupMean:
     weighted: float
     n: int
     total: int
+    withheld: bool = False  # the coverage rule gives no value
 
     @property
     def coverage(self) -> str:
@@ -109,7 +119,10 @@ def group_mean(values: pd.Series, members: Iterable[str], weights: pd.Series) ->
     """Simple and weight-weighted means of `values` (indexed by ISO3) over the members with data.
 
     The weighted mean uses only members that have both a value and a weight; n counts members
-    with a value. Missing stays missing: a group with no data has NaN means and n = 0.
+    with a value. Missing stays missing: a group with no data has NaN means and n = 0. Nothing
+    is estimated here, so by the coverage rule (`enough_coverage`) both means are withheld
+    (NaN, `withheld` True) when the members with a value hold less than two thirds of the
+    members' known weight.
     """
     members = list(members)
     v = values.reindex(members).astype(float)
@@ -119,6 +132,9 @@ def group_mean(values: pd.Series, members: Iterable[str], weights: pd.Series) ->
         return GroupMean(np.nan, np.nan, 0, len(members))
     w = weights.reindex(members).astype(float)
     both = has & w.notna() & (w > 0)
+    total = float(w[w.notna() & (w > 0)].sum())
+    if total > 0 and not bool(enough_coverage(float(w[both].sum()) / total)):
+        return GroupMean(np.nan, np.nan, n, len(members), withheld=True)
     weighted = float(np.average(v[both], weights=w[both])) if both.any() else np.nan
     return GroupMean(float(v[has].mean()), weighted, n, len(members))
 
@@ -127,9 +143,19 @@ def _codes(countries: pd.DataFrame, mask: object) -> tuple[str, ...]:
     return tuple(sorted(countries.loc[mask, "iso3"]))  # type: ignore[index]
 
 
-def _income_at(
-    countries: pd.DataFrame, year: int | None, history: pd.DataFrame | None
-) -> pd.Series:
+def enough_coverage(reported_share: object, estimated_share: object = 0.0) -> np.ndarray:
+    """Whether a group value may be given: the coverage rule above, element-wise."""
+    reported = np.asarray(reported_share, dtype=float)
+    covered = reported + np.nan_to_num(np.asarray(estimated_share, dtype=float))
+    with np.errstate(invalid="ignore"):
+        return (reported >= MIN_REPORTED_SHARE - 1e-12) & (covered >= MIN_COVERED_SHARE - 1e-12)
+
+
+def income_at(countries: pd.DataFrame, year: int | None, history: pd.DataFrame | None) -> pd.Series:
+    """Each economy's World Bank income group in `year`: the one rule every figure follows.
+
+    The classification of that fiscal year (OGHIST) while the history covers it, the current
+    classification for later years (and when no year is given)."""
     current = countries.set_index("iso3")["income_group"]
     if year is None or history is None:
         return current

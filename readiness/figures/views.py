@@ -492,7 +492,7 @@ def sources_table(catalogue: Catalogue, not_applicable: Iterable[str] = ()) -> p
 # --- developing-country gaps (from readiness.gaps.analysis.gap_table) -----------------------------
 GAP_VIEW_COLUMNS = [
     "group_label", "code", "name", "unit", "weighted", "simple", "coverage", "target", "gap",
-    "to_go",
+    "to_go", "population_share", "estimated_share", "withheld",
     "band", "world", "gap_to_world", "high_income", "gap_to_high_income", "trend",
     "trend_from", "trend_to", "reach_year", "outlook", "required_pace", "median_data_year",
 ]  # fmt: skip

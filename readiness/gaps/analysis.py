@@ -17,6 +17,7 @@ import pandas as pd
 from readiness.data.groups import Group, resolve_group
 from readiness.errors import ReadinessError
 from readiness.gaps.cube import GapInputs, aggregate, gap_inputs, membership
+from readiness.gaps.estimates import fill
 from readiness.gaps.targets import Targets, gap, progress
 from readiness.gaps.trends import (
     DEFAULT_WINDOW,
@@ -33,7 +34,8 @@ MIN_TREND_COVERAGE = 0.5  # share of the valued members' population that must ha
 # --- the gap table ----------------------------------------------------------------------------
 GAP_COLUMNS = (
     "group", "group_label", "year", "code", "level", "name", "unit",
-    "weighted", "simple", "n", "N", "coverage", "population_share", "min", "max",
+    "weighted", "simple", "n", "N", "coverage", "population_share", "n_estimated",
+    "estimated_share", "withheld", "as_reported", "nowcast", "min", "max",
     "median_data_year", "estimate_share",
     "target", "target_direction", "target_year", "gap", "to_go", "band",
     "world", "gap_to_world", "high_income", "gap_to_high_income",
@@ -95,6 +97,7 @@ def _group_figures(
     pace_t, _, first_t, last_t = fits_by_year(
         inputs.observed, inputs.years, window, min_points, inputs.years[t_idx]
     )
+    filled = fill(inputs, t_idx, m_t, stats)
     pace = aggregate(pace_t, m_t, w_t, extremes=False)
     # A group's pace must rest on members holding enough of the population behind its value.
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -103,7 +106,7 @@ def _group_figures(
 
     target, direction, baseline = inputs.targets.arrays(inputs.codes)
     t_year = np.array([_target_year(inputs.targets, c) for c in inputs.codes], dtype=float)
-    value = stats.weighted
+    value = filled.weighted
     prog = progress(value, target, direction, baseline)
     orient = np.array([_direction(inputs, c) for c in inputs.codes], dtype=float)
     world = value[:, by_code[WORLD], :][:, None, :]
@@ -114,6 +117,7 @@ def _group_figures(
     reach, look, needed = outlook(value, anchor, group_pace, target, direction, t_year)
     return {
         "stats": stats,
+        "filled": filled,
         "pace_n": pace.n,
         "trend_years": _trend_years(m_t, pace_t, first_t, last_t, group_pace),
         "trend_cover": trend_cover,
@@ -152,7 +156,8 @@ def _gap_frame(
     def per_code(a: Any) -> np.ndarray:
         return np.tile(np.asarray(a, dtype=object if not _numeric(a) else float), n_t * n_g)
 
-    value, direction = stats.weighted, f["direction"]
+    filled = f["filled"]
+    value, direction = filled.weighted, f["direction"]
     n = flat(stats.n).astype(int)
     total = np.repeat(stats.total[:, sel].reshape(-1), n_c)
     return pd.DataFrame(
@@ -165,11 +170,16 @@ def _gap_frame(
             "name": per_code([inputs.name(c) for c in inputs.codes]),
             "unit": per_code([inputs.unit(c) for c in inputs.codes]),
             "weighted": flat(value),
-            "simple": flat(stats.simple),
+            "simple": flat(filled.simple),
             "n": n,
             "N": total,
             "coverage": [f"{a}/{b}" for a, b in zip(n, total, strict=True)],
             "population_share": flat(stats.population_share),
+            "n_estimated": flat(filled.n_estimated).astype(int),
+            "estimated_share": flat(filled.estimated_share),
+            "withheld": flat(filled.withheld).astype(bool),
+            "as_reported": flat(stats.weighted),
+            "nowcast": flat(filled.nowcast),
             "min": flat(stats.low),
             "max": flat(stats.high),
             "median_data_year": flat(stats.median_year),

@@ -49,6 +49,13 @@ class GapInputs:
         """The master's groups and their years x groups x units membership (built once)."""
         return _standard_membership(self.snapshot, self.units, self.years)
 
+    @cached_property
+    def projections(self) -> Any:
+        """Each member's base value, year and own pace (readiness.gaps.estimates, built once)."""
+        from readiness.gaps.estimates import project
+
+        return project(self)
+
     def year_index(self, year: int | None) -> int:
         """Position of a reference year (default: the latest); ReadinessError outside."""
         first, last = int(self.years[0]), int(self.years[-1])
@@ -177,15 +184,17 @@ def parse_group(
     inputs: GapInputs,
     members: Iterable[str] | None = None,
     label: str | None = None,
+    year: int | None = None,
 ) -> Group:
     """A group from a code (LDC, itu-afr), an expression or an explicit member list.
 
     Expressions combine standard groups left to right with `+` (union), `&` (intersection)
     and `-` (difference), e.g. `WORLD-HIC` or `LDC+LLDC+SIDS`; inside an expression write
     hyphenated codes with underscores (ITU_AFR). With `members`, `text` is the new group's code.
-    Income groups in an expression follow the latest year.
+    Income groups follow `year` (default: the latest reference year), by the one rule of
+    readiness.data.groups.income_at.
     """
-    return group_from(text, known_groups(inputs), inputs.snapshot.countries, members, label)
+    return group_from(text, known_groups(inputs, year), inputs.snapshot.countries, members, label)
 
 
 def group_from(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from readiness.data.groups import income_at
 from readiness.errors import ReadinessError
 from readiness.gaps.cube import GapInputs, gap_inputs, observed_cube
 from readiness.gaps.trends import DEFAULT_WINDOW, MIN_POINTS, fit_trends
@@ -83,6 +84,8 @@ def find_peers(
     ref_year = int(inputs.years[inputs.year_index(year)])
     numeric = [f for f in features if f not in CATEGORICAL]
     master = snap.countries.set_index("iso3").reindex(units)
+    # The income group of the reference year, by the rule every group figure follows.
+    master["income_group"] = income_at(snap.countries, ref_year, snap.income_history).reindex(units)
     focus = int(units.get_indexer(pd.Index([code]))[0])
     raw_values = _numeric_features(inputs, numeric, ref_year)
     dist, shared = gower(

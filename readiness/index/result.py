@@ -9,6 +9,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from readiness.data.groups import enough_coverage
 from readiness.index.framework import Framework
 from readiness.index.method import NOT_SCORED, Method
 
@@ -174,7 +175,9 @@ def group_aggregates(
 
     Members absent from `scores` count in N as unscored. The weighted mean uses the scored
     members with a known population; `population_share` is their share of the group's known
-    population.
+    population. Scores are never estimated, so by the coverage rule of
+    readiness.data.groups.enough_coverage both means are withheld (NaN, `withheld` True) when
+    the scored members hold less than two thirds of the group's population.
     """
     rows = []
     for group, members in groups.items():
@@ -192,6 +195,8 @@ def group_aggregates(
             w_ok = have & pop.notna() & (pop > 0)
             pw = float((v[w_ok] * pop[w_ok]).sum() / pop[w_ok].sum()) if w_ok.any() else np.nan
             total_pop = float(pop[pop > 0].sum())
+            share = float(pop[w_ok].sum() / total_pop) if total_pop else np.nan
+            withheld = bool(total_pop) and not bool(enough_coverage(share))
             rows.append(
                 {
                     "group": group,
@@ -199,9 +204,10 @@ def group_aggregates(
                     "n": n,
                     "N": len(members),
                     "coverage": f"{n}/{len(members)}",
-                    "mean": float(v.mean()) if n else np.nan,
-                    "population_weighted": pw,
-                    "population_share": float(pop[w_ok].sum() / total_pop) if total_pop else np.nan,
+                    "mean": float(v.mean()) if n and not withheld else np.nan,
+                    "population_weighted": np.nan if withheld else pw,
+                    "population_share": share,
+                    "withheld": withheld,
                 }
             )
     return pd.DataFrame(
@@ -215,6 +221,7 @@ def group_aggregates(
             "mean",
             "population_weighted",
             "population_share",
+            "withheld",
         ],
     )
 

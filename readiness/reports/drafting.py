@@ -14,7 +14,16 @@ import pandas as pd
 
 from readiness.i18n import DEFAULT_LANGUAGE, local_figure, normal_language, translate
 from readiness.reports.context import Context
-from readiness.reports.model import MISSING, Section, to_float
+from readiness.reports.coverage import (
+    ESTIMATED_SHARE_SAID,
+    is_withheld,
+    is_withheld_row,
+    share_in,
+    share_text,
+    withheld_rule,
+    withheld_share,
+)
+from readiness.reports.model import MISSING, Section, format_value, is_missing, to_float
 
 N_GAP_SUMMARY = 1  # target indicators the executive summary describes
 N_PEERS = 3  # fastest comparable economies named
@@ -55,6 +64,14 @@ def drafted_text(lang: str, key: str, **values: object) -> str:
     return _t(lang, key, **values)
 
 
+def coverage_text(lang: str, key: str, **values: object) -> str:
+    """A report's sentence on a group figure's coverage (`coverage.report.*`) in the language,
+    its figures as the language writes them."""
+    return translate(
+        lang, f"coverage.report.{key}", **{k: local_figure(v, lang) for k, v in values.items()}
+    )
+
+
 def body(lang: str, key: str, **values: object) -> str:
     """A report's running sentence, caption or note (`report_text.body.*`) in the language."""
     return _t(lang, f"body.{key}", **values)
@@ -89,7 +106,7 @@ def gap_sentence(
     A share (unit "% of ...") shows its value and target with a % sign; a price's unit is in
     its name already.
     """
-    sign = "%" if unit.startswith("%") and "%" not in str(row["Indicator"]) else ""
+    sign = _percent_sign(unit, str(row["Indicator"]))
     values = {
         "indicator": name(str(row["Indicator"])),
         "value": f"{row['Value']}{sign}",
@@ -115,6 +132,11 @@ def gap_sentence(
     return _t(lang, "gap.sentence", gap=lead, pace=pace, needed=needed)
 
 
+def _percent_sign(unit: str, indicator: str) -> str:
+    """A share (unit "% of ...") shows a % sign after its figures, unless its name has one."""
+    return "%" if unit.startswith("%") and "%" not in indicator else ""
+
+
 def gap_sentences(
     frame: pd.DataFrame,
     rows: pd.DataFrame,
@@ -125,18 +147,60 @@ def gap_sentences(
     """(way to go, sentence) per target indicator, furthest from its target first.
 
     `frame` is the gap analytics' table (economy_gaps or gap_table rows) and `rows` the same
-    rows as the report prints them (sections.gap_rows), in the same order.
+    rows as the report prints them (sections.gap_rows), in the same order. A group's withheld
+    value gets a sentence saying why (last); where estimates stand for more than
+    ESTIMATED_SHARE_SAID of its population, its sentence says how much.
     """
     out = []
     for k, (_, raw) in enumerate(frame.reset_index(drop=True).iterrows()):
-        if str(raw["outlook"]) == "no data" or pd.isna(raw["target"]):
+        if pd.isna(raw["target"]):
+            continue
+        if is_withheld_row(raw):
+            out.append((float("nan"), withheld_sentence(raw, rows.iloc[k], lang, name)))
+            continue
+        if str(raw["outlook"]) == "no data":
             continue
         direction = to_float(raw.get("target_direction", 1))
         unit = (units or {}).get(str(raw["code"]), "")
         text = gap_sentence(rows.iloc[k], direction, str(raw["outlook"]), lang, name, unit)
+        estimated = to_float(raw.get("estimated_share"))
+        if estimated > ESTIMATED_SHARE_SAID:
+            said = coverage_text(lang, "estimated", share=share_text(estimated))
+            text = join_sentences(lang, [text, said])
         out.append((to_float(raw["to_go"]), text))
     out.sort(key=lambda pair: -pair[0] if pair[0] == pair[0] else 0.0)
     return out
+
+
+def withheld_sentence(raw: pd.Series, row: pd.Series, lang: str, name: Namer) -> str:
+    """Why a group value is withheld: the share of the population its members' values (and
+    estimates) cover, below the coverage rule (readiness.data.groups.enough_coverage)."""
+    reported, estimated = raw["population_share"], raw.get("estimated_share")
+    return coverage_text(
+        lang,
+        f"withheld_{withheld_rule(reported)}",
+        indicator=name(str(row["Indicator"])),
+        share=withheld_share(reported, estimated),
+    )
+
+
+def nowcast_note(
+    frame: pd.DataFrame, year: int, lang: str, name: Namer, units: Mapping[str, str]
+) -> str:
+    """One line under a group's gap table: the nowcast to `year` of each value whose data year
+    is earlier, as an estimate (readiness.gaps.estimates); empty when there is none."""
+    items = []
+    for r in frame.to_dict("records"):
+        if is_missing(r.get("nowcast")) or not to_float(r.get("median_data_year")) < year:
+            continue
+        sign = _percent_sign(units.get(str(r["code"]), ""), str(r["name"]))
+        value = f"{format_value(r['nowcast'])}{sign}"
+        items.append(
+            coverage_text(lang, "nowcast_item", indicator=name(str(r["name"])), value=value)
+        )
+    if not items:
+        return ""
+    return coverage_text(lang, "nowcast_note", year=year, values=_names(items, lang))
 
 
 # --- economies ----------------------------------------------------------------------------------
@@ -171,6 +235,8 @@ def economy_standing(
         )
     ]
     groups = [g for g in beside if g in comparison.columns]
+    if any(is_withheld(comparison.iloc[0][g]) for g in groups):
+        return out  # a withheld mean has no side; the comparison table says why
     if len(groups) == 2:
         own = to_float(comparison.iloc[0, 1])
         cells = [str(comparison.iloc[0][g]) for g in groups]
@@ -277,7 +343,18 @@ def group_standing(
     lang: str,
     name: Namer,
 ) -> str:
-    """A group's size, members scored and mean index beside the world's (its key figures)."""
+    """A group's size, members scored and mean index beside the world's (its key figures);
+    why there is no mean where it is withheld."""
+    if is_withheld(key["Mean index"]):
+        return coverage_text(
+            lang,
+            "standing_withheld",
+            group=name(label),
+            members=key["Members"],
+            scored=key["Scored"].split("/")[0],
+            year=ctx.year,
+            share=share_in(key["Mean index"]),
+        )
     return _t(
         lang,
         "group.standing",
@@ -359,6 +436,15 @@ def thin_data_sentence(cover: pd.DataFrame, lang: str, name: Namer) -> list[str]
 
 def subset_sentence(row: pd.Series, lang: str, name: Namer) -> str:
     """One development group among a region's members (a row of the subsets table)."""
+    if is_withheld(row["Mean index"]):
+        return coverage_text(
+            lang,
+            "subset_withheld",
+            subset=name(str(row["Group"])),
+            members=row["Members"],
+            scored=str(row["Scored"]).split("/")[0],
+            share=share_in(row["Mean index"]),
+        )
     return _t(
         lang,
         "group.subset",

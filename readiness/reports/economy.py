@@ -24,6 +24,7 @@ from readiness.reports.context import (
     short_label,
     value_sources,
 )
+from readiness.reports.coverage import group_score
 from readiness.reports.drafting import (
     N_GAP_SUMMARY,
     body,
@@ -111,9 +112,7 @@ def comparison_tables(ctx: Context, iso3: str) -> tuple[pd.DataFrame, pd.DataFra
     for g in groups:
         sub = agg[agg["group"] == g.code].set_index("code")
         label = short_label(g)
-        text[label] = [
-            f"{format_score(sub.loc[c, 'mean'])} ({sub.loc[c, 'coverage']!s})" for c in comps
-        ]
+        text[label] = [group_score(sub.loc[c], count=True) for c in comps]  # or why withheld
         numeric[label] = [to_float(sub.loc[c, "mean"]) for c in comps]
     return text, numeric
 

@@ -20,6 +20,7 @@ from readiness.reports.context import (
     short_label,
     value_sources,
 )
+from readiness.reports.coverage import group_score, is_withheld
 from readiness.reports.drafting import (
     N_GAP_SUMMARY,
     Namer,
@@ -125,9 +126,9 @@ def group_comparison(ctx: Context, group: Group) -> tuple[pd.DataFrame, pd.DataF
     for g in others:
         sub = agg[agg["group"] == g.code].set_index("code")
         label = short_label(g)
-        text[f"{label}: mean"] = [format_score(sub.loc[c, "mean"]) for c in comps]
+        text[f"{label}: mean"] = [group_score(sub.loc[c]) for c in comps]
         text[f"{label}: population-weighted"] = [
-            format_score(sub.loc[c, "population_weighted"]) for c in comps
+            group_score(sub.loc[c], "population_weighted") for c in comps
         ]
         text[f"{label}: scored"] = [str(sub.loc[c, "coverage"]) for c in comps]
         numeric[label] = [to_float(sub.loc[c, "mean"]) for c in comps]
@@ -195,6 +196,7 @@ def _drafted(
     figures = {k.label: k.value for k in key}
     comparison = sections["comparison"].tables[0].frame
     world = str(comparison.iloc[0][f"{short_label(ctx.groups['WORLD'])}: mean"])
+    world = MISSING if is_withheld(world) else world  # its reason is in the comparison table
     standing = group_standing(ctx, short_label(group), figures, world, lang, name)
     spread = spread_sentence(sections["spread"].tables[0].frame, lang, name)
     tiers = tiers_sentence(sections["spread"].tables[1].frame, lang, name)
@@ -299,8 +301,8 @@ def subsets_table(ctx: Context, group: Group, members: Sequence[str]) -> pd.Data
                 "Group": short_label(other),
                 "Members": str(len(inside)),
                 "Scored": format_count(int(agg["n"]), int(agg["N"])),
-                "Mean index": format_score(agg["mean"]),
-                "Population-weighted index": format_score(agg["population_weighted"]),
+                "Mean index": group_score(agg),
+                "Population-weighted index": group_score(agg, "population_weighted"),
                 "Lowest": _who(ctx, scores, "min"),
                 "Highest": _who(ctx, scores, "max"),
             }
@@ -370,10 +372,10 @@ def _key_figures(ctx: Context, members: list[str], idx: pd.Series) -> tuple[KeyF
     return (
         KeyFigure("Members", str(len(members))),
         KeyFigure("Scored", format_count(int(idx["n"]), int(idx["N"])), "members with an index"),
-        KeyFigure("Mean index", format_score(idx["mean"]), "simple mean of members"),
+        KeyFigure("Mean index", group_score(idx), "simple mean of members"),
         KeyFigure(
             "Population-weighted index",
-            format_score(idx["population_weighted"]),
+            group_score(idx, "population_weighted"),
             "weighted by population",
         ),
         KeyFigure("Median index", format_score(median), "of scored members"),

@@ -34,6 +34,7 @@ from readiness.reports.context import (
     peer_group,
     short_label,
 )
+from readiness.reports.coverage import group_score, is_withheld
 from readiness.reports.drafting import Namer, body, drafted_text, namer
 from readiness.reports.model import (
     MISSING,
@@ -423,12 +424,12 @@ def group_pillar_table(ctx: Context, group: Group) -> pd.DataFrame:
     label = short_label(group)
     row = {
         "Component": ctx.framework.name(IOT_PILLAR),
-        f"{label}: mean": format_score(agg.loc[group.code, "mean"]),
-        f"{label}: population-weighted": format_score(agg.loc[group.code, "population_weighted"]),
+        f"{label}: mean": group_score(agg.loc[group.code]),
+        f"{label}: population-weighted": group_score(agg.loc[group.code], "population_weighted"),
         f"{label}: scored": str(agg.loc[group.code, "coverage"]),
     }
     for g in others:
-        row[f"{short_label(g)}: mean"] = format_score(agg.loc[g.code, "mean"])
+        row[f"{short_label(g)}: mean"] = group_score(agg.loc[g.code])
     return pd.DataFrame([row])
 
 
@@ -465,8 +466,8 @@ def _against(row: pd.Series, others: Sequence[tuple[str, str]], lang: str, suffi
     """ ", against W for the world and H for high-income economies" from the row's benchmark
     cells (`others`: (kind, column) of the world and high income, as far as the table has
     them); empty when it has none."""
-    cells = {kind: f"{row[col]}{suffix}" for kind, col in others
-             if col in row.index and str(row[col]) != MISSING}  # fmt: skip
+    cells = {kind: f"{row[col]}{suffix}" for kind, col in others if col in row.index
+             and str(row[col]) != MISSING and not is_withheld(row[col])}  # fmt: skip
     if not cells:
         return ""
     return _t(lang, "against_" + "_".join(cells), **cells)
@@ -485,7 +486,7 @@ def group_findings(
     out = []
     p = pillar.iloc[0]
     mean = p[f"{label}: mean"]
-    if mean != MISSING:
+    if mean != MISSING and not is_withheld(mean):  # a withheld mean: the table says why
         scored, _, members = str(p[f"{label}: scored"]).partition("/")
         means = p.rename(index=lambda c: str(c).removesuffix(": mean"))
         out.append(_t(lang, "group_pillar", pillar=name(str(p["Component"])), mean=mean,

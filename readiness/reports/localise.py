@@ -34,6 +34,8 @@ from readiness.reports.model import FigureSpec, KeyFigure, Report, Section, Tabl
 
 PHRASE = "report_layout.phrase."
 PATTERN = "report_layout.pattern."  # labels with figures or names inside: "Index {year}"
+# A group figure's coverage labels (readiness.reports.coverage) are phrases and patterns too.
+PHRASES, PATTERNS = (PHRASE, "coverage.phrase."), (PATTERN, "coverage.pattern.")
 FIGURE = {
     "year": r"\d{4}",
     "start": r"\d{4}",
@@ -63,7 +65,7 @@ def phrasebook(ctx: Context, lang: str) -> dict[str, str]:
     book: dict[str, str] = {}
     english, other = messages(DEFAULT_LANGUAGE), messages(lang)
     for key, text in english.items():
-        if key.startswith(PHRASE) and key in other:
+        if key.startswith(PHRASES) and key in other:
             book[text] = other[key]
     countries = ctx.snapshot.countries
     column = f"name_{lang}"
@@ -108,7 +110,7 @@ def _patterns() -> list[tuple[re.Pattern[str], str]]:
     """The English `report_layout.pattern.*` labels as regular expressions, with their keys."""
     out = []
     for key, text in messages(DEFAULT_LANGUAGE).items():
-        if key.startswith(PATTERN):
+        if key.startswith(PATTERNS):
             parts = re.split(r"\{(\w+)\}", text)
             regex = "".join(
                 re.escape(part) if k % 2 == 0 else f"(?P<{part}>{FIGURE.get(part, '.+?')})"

@@ -18,7 +18,14 @@ from readiness.reports.context import (
     short_label,
     value_sources,
 )
-from readiness.reports.drafting import body, comma_list, namer
+from readiness.reports.coverage import (
+    POPULATION_COVERED,
+    covered_text,
+    is_withheld_row,
+    withheld_text,
+)
+from readiness.reports.drafting import body, comma_list, coverage_text, namer, nowcast_note
+from readiness.reports.drafting import units as units_of
 from readiness.reports.model import (
     DASH,
     MC_SAMPLES,
@@ -205,19 +212,28 @@ def caveats(row: pd.Series, lang: str = DEFAULT_LANGUAGE) -> tuple[str, ...]:
 
 
 def gap_rows(
-    frame: pd.DataFrame, year: int, value: str, group: bool, user: frozenset[str] = frozenset()
+    frame: pd.DataFrame,
+    year: int,
+    value: str,
+    group: bool,
+    user: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """Gap rows (economy_gaps or gap_table) as text: value, target, gap, band, trend, outlook.
 
-    Values of the codes in `user` come from user data and say so.
+    Values of the codes in `user` come from user data and say so. A group's rows add the
+    members with data and the population covered; a withheld value says why instead of a
+    number (readiness.reports.coverage).
     """
     rows = []
     for r in frame.to_dict("records"):
         reach = r.get("reach_year")
         years_to = "" if is_missing(reach) else str(max(0, int(reach) - year))  # type: ignore[arg-type]
+        shown = format_value(r[value]) + (" (user data)" if r["code"] in user else "")
+        if group and is_withheld_row(r):
+            shown = withheld_text(r["population_share"], r.get("estimated_share"))
         row = {
             "Indicator": str(r["name_indicator" if "name_indicator" in r else "name"]),
-            "Value": format_value(r[value]) + (" (user data)" if r["code"] in user else ""),
+            "Value": shown,
             "Data year": format_year(r.get("data_year", r.get("median_data_year"))),
             "Target": ("<= " if r.get("target_direction", 1) == -1 else "")
             + format_value(r["target"]),
@@ -232,6 +248,9 @@ def gap_rows(
         }
         if group:
             row["Members with data"] = str(r["coverage"])
+            row[POPULATION_COVERED] = covered_text(
+                r.get("population_share"), r.get("estimated_share")
+            )
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -312,11 +331,14 @@ def group_gaps_section(ctx: Context, group: Group, lang: str = DEFAULT_LANGUAGE)
     if ctx.gaps is None:
         return _unavailable_gaps(lang)
     frame = group_gap_frame(ctx, group)
+    rows = gap_rows(frame, ctx.year, "weighted", True)
+    # The nowcast goes under the table: as a column it would not fit an A4 page (docs/REPORTS.md).
+    note = nowcast_note(frame, ctx.year, lang, namer(ctx, lang), units_of(ctx))
     return Section(
         "gaps",
         "Gaps to the 2030 targets",
-        paragraphs=(body(lang, "gaps_intro"), body(lang, "gaps_group_values")),
-        tables=(Table("Gaps to the 2030 targets", gap_rows(frame, ctx.year, "weighted", True)),),
+        paragraphs=(body(lang, "gaps_intro"), coverage_text(lang, "intro")),
+        tables=(Table("Gaps to the 2030 targets", rows, note),),
         figures=(gap_figure(frame, f"{short_label(group)}: progress to the 2030 targets",
                              ctx.year, "name", lang),),
     )  # fmt: skip
