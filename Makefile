@@ -20,10 +20,12 @@ run: $(STAMP)
 ## Set up (Python packages; Debian chromium, fonts and nginx for the tests) and run the whole suite.
 test: $(STAMP) browser lint typecheck pytest
 
-# Debian packages the tests drive: chromium (browser tests, report charts), nginx (cluster test).
+# Debian packages the tests drive: chromium (browser tests, report charts), nginx (cluster test),
+# PostgreSQL (the store's tests start their own server on loopback).
 browser:
 	bash scripts/ensure-chromium.sh
 	bash scripts/ensure-nginx.sh
+	bash scripts/ensure-postgres.sh
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -21,6 +21,8 @@ navigation = st.navigation(
         st.Page("app_pages/map.py", title=t("nav.map"), icon=":material/public:", default=True),
         st.Page("app_pages/profile.py", title=t("nav.profile"), icon=":material/flag:",
                 url_path="profile"),
+        st.Page("app_pages/cities.py", title=t("nav.cities"), icon=":material/location_city:",
+                url_path="cities"),
         st.Page("app_pages/compare.py", title=t("nav.compare"), icon=":material/compare_arrows:",
                 url_path="compare"),
         st.Page("app_pages/gaps.py", title=t("nav.gaps"), icon=":material/trending_up:",

@@ -39,6 +39,7 @@ TARGET_MAP_BYTES = 2_000_000
 PAGES: dict[str, tuple[str, str, object]] = {
     "map.py": ("selectbox", "_w_map_indicator", "internet_use"),
     "profile.py": ("selectbox", "_w_profile_economy", "GHA"),
+    "cities.py": ("rerun", "", None),  # the stored cities (READINESS_DB_URL, else var/)
     "compare.py": ("radio", "compare_view", "time"),
     "gaps.py": ("select_slider", "_w_gaps_year", 2022),
     "method.py": ("number_input", "m_w_POLICY", 3.0),

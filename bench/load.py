@@ -56,6 +56,7 @@ T = TypeVar("T")
 PAGES = {
     "map": "",
     "profile": "profile",
+    "cities": "cities",
     "compare": "compare",
     "gaps": "gaps",
     "method": "method",

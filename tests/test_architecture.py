@@ -11,7 +11,18 @@ ROOT = Path(__file__).resolve().parents[1]
 CORE = ROOT / "readiness"
 
 # Layers of the core, lowest first; a module may import its own layer and the ones before it.
-LAYERS = ("foundation", "data", "index", "gaps", "figures", "uploads", "reports", "commands")
+LAYERS = (
+    "foundation",
+    "data",
+    "index",
+    "gaps",
+    "figures",
+    "uploads",
+    "cities",
+    "store",
+    "reports",
+    "commands",
+)
 FOUNDATION = {"errors", "paths", "i18n"}
 TOP = {"__main__"}  # the entry point sits with the commands
 MAX_MODULE_LINES = 600

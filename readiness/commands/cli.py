@@ -18,6 +18,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "readiness.commands.upload",
     "readiness.commands.gaps",
     "readiness.commands.report",
+    "readiness.commands.editor",
+    "readiness.commands.city",
 )
 
 EXIT_USAGE = 2

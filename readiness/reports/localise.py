@@ -174,11 +174,11 @@ def localise(report: Report, ctx: Context, lang: str) -> Report:
     lang = normal_language(lang)
     if lang == DEFAULT_LANGUAGE:
         return replace(report, lang=lang)
-    out = _numbers_written(_localised(report, ctx, lang), lang)
-    return _ltr_runs_marked(out) if direction(lang) == "rtl" else out
+    out = numbers_written(_localised(report, ctx, lang), lang)
+    return ltr_runs_marked(out) if direction(lang) == "rtl" else out
 
 
-def _numbers_written(report: Report, lang: str) -> Report:
+def numbers_written(report: Report, lang: str) -> Report:
     """The figures of table cells, key figures and the deck's lines as the language writes them.
 
     Running text has its figures written when its template is filled (`drafting`), so a
@@ -200,7 +200,7 @@ def _numbers_written(report: Report, lang: str) -> Report:
     )
 
 
-def _ltr_runs_marked(report: Report) -> Report:
+def ltr_runs_marked(report: Report) -> Report:
     """Every text a writer prints (not chart data, not citations) through `mark_ltr_runs`."""
     m = mark_ltr_runs
 

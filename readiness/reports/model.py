@@ -30,7 +30,7 @@ MISSING = "n/a"
 USER_SOURCE_PREFIX = "USER"
 DASH = "\u2013"
 
-SubjectKind = Literal["economy", "group"]
+SubjectKind = Literal["economy", "group", "city"]
 
 
 def is_missing(x: object) -> bool:

@@ -13,11 +13,23 @@ from readiness.errors import ReadinessError
 
 def test_group_mean_simple_weighted_and_coverage():
     values = pd.Series({"AAA": 10.0, "BBB": 30.0, "CCC": None})
-    weights = pd.Series({"AAA": 1.0, "BBB": 3.0, "CCC": 100.0})
+    weights = pd.Series({"AAA": 1.0, "BBB": 3.0, "CCC": 1.0})
     m = group_mean(values, ["AAA", "BBB", "CCC", "DDD"], weights)
     assert m.simple == 20.0
     assert m.weighted == (10 * 1 + 30 * 3) / 4
-    assert (m.n, m.total, m.coverage) == (2, 4, "2/4")
+    assert (m.n, m.total, m.coverage, m.withheld) == (2, 4, "2/4", False)
+
+
+def test_group_mean_withheld_when_members_with_data_hold_under_two_thirds():
+    values = pd.Series({"AAA": 10.0, "BBB": 30.0, "CCC": None})
+    weights = pd.Series({"AAA": 1.0, "BBB": 3.0, "CCC": 100.0})  # CCC: 96% of the people
+    m = group_mean(values, ["AAA", "BBB", "CCC", "DDD"], weights)
+    assert m.withheld and math.isnan(m.simple) and math.isnan(m.weighted)
+    assert (m.n, m.total, m.coverage) == (2, 4, "2/4")  # the count is still shown
+    edge = group_mean(
+        values, ["AAA", "BBB", "CCC"], pd.Series({"AAA": 1.0, "BBB": 1.0, "CCC": 1.0})
+    )
+    assert not edge.withheld  # two of three equal members: exactly two thirds is enough
 
 
 def test_group_with_no_data_is_missing_not_zero():

@@ -1,0 +1,150 @@
+"""The Cities page in a real browser: an editor signs in, creates Karmøy by hand, uploads the
+filled template through the page's file uploader, and sees the KPI table and the scores.
+
+The server is started as tests/browser/conftest.py starts it (its helpers are reused), with a
+store and an editor account of this module's own: an empty SQLite file and one local account
+whose argon2id hash is made here.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from readiness.cities.template import template_frame
+from readiness.store.accounts import ENV_ACCOUNTS, hash_password
+from readiness.store.errors import DB_ENV_VAR
+from tests.browser.conftest import CHROMIUM, FLAGS, ROOT, START_TIMEOUT, Visit, _free_port
+from tests.cities.karmoy import fill, read_sample
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery staple"
+SHOT = Path("/work/scratch/cities.png")
+
+
+@pytest.fixture(scope="module")
+def cities_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """`streamlit run app.py` on a free local port, with an empty store and one editor."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"chromium not found at {CHROMIUM}; run scripts/ensure-chromium.sh")
+    folder = tmp_path_factory.mktemp("cities")
+    env = {
+        **os.environ,
+        DB_ENV_VAR: f"sqlite:///{folder / 'cities.sqlite3'}",
+        ENV_ACCOUNTS: f"ana:{hash_password(PASSWORD)}",
+    }
+    port = _free_port()
+    log = folder / "server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start; log:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)
+        yield base, folder
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture
+def city_visit(cities_server: tuple[str, Path]) -> Iterator[Visit]:
+    from playwright.sync_api import sync_playwright
+
+    base, _ = cities_server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        context = browser.new_context(viewport={"width": 1400, "height": 1800})
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        v = Visit(page, base)
+        page.on("request", lambda r: v.requests.append(r.url))
+        try:
+            yield v
+        finally:
+            context.close()
+            browser.close()
+
+
+def test_an_editor_creates_karmoy_and_imports_its_values(city_visit, cities_server, raw_dir):
+    _, folder = cities_server
+    filled = folder / "karmoy.csv"
+    filled.write_bytes(
+        fill(template_frame("en"), read_sample(raw_dir)).to_csv(index=False).encode()
+    )
+    visit = city_visit
+    page = visit.page
+    visit.open("cities")
+    page.get_by_text("No city is stored yet.").wait_for()
+
+    side = page.locator("[data-testid=stSidebar]")
+    side.get_by_label("Name", exact=True).fill("ana")
+    side.get_by_label("Password", exact=True).fill(PASSWORD)
+    side.get_by_role("button", name="Sign in").click()
+    side.get_by_text("Signed in as ana (editor)").wait_for()
+
+    # Karmøy by hand: it is not in the GeoNames master (places of 15,000 people or more).
+    page.get_by_label("Name", exact=True).fill("Karmøy")
+    page.get_by_label("Country", exact=True).click()
+    page.keyboard.type("Norway")
+    page.keyboard.press("Enter")
+    for label, value in (
+        ("Latitude (−90 to 90)", "59.2833"),
+        ("Longitude (−180 to 180)", "5.2833"),
+    ):
+        box = page.get_by_label(label, exact=True)
+        box.fill(value)
+        box.press("Tab")
+    page.get_by_role("button", name="Add the city").click()
+    page.get_by_text("Karmøy was added.").wait_for()
+
+    page.get_by_role("tab", name="Import values").click()
+    page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(filled))
+    page.get_by_text("karmoy.csv").wait_for()
+    page.get_by_role("button", name="Check and import").click()
+    page.get_by_text("14 values imported into Karmøy.").wait_for()
+    visit.wait_idle()
+
+    def metric(label: str) -> str:
+        box = page.locator("[data-testid=stMetric]").filter(has_text=label).first
+        return box.locator("[data-testid=stMetricValue]").inner_text()
+
+    assert page.locator("h2").first.inner_text() == "Karmøy (Norway)"
+    assert metric("KPIs reported") == "13 of 91"
+    assert metric("KPIs scored") == "5"
+    assert metric("Economy") == "100.0%"
+    assert page.get_by_role("tab", name="Economy").count() == 1
+    assert page.locator("[data-testid=stDataFrame]").count() >= 2  # KPIs, national matches
+    page.get_by_text("National context: Norway").wait_for()
+    assert page.locator("[data-testid=stException]").count() == 0
+    # Streamlit scrolls inside the page: a tall window shows the city's sections in one image.
+    page.set_viewport_size({"width": 1400, "height": 3400})
+    page.locator("h1").first.scroll_into_view_if_needed()
+    SHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOT))
+    assert not visit.external(), visit.external()
