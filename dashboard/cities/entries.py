@@ -36,20 +36,20 @@ def _point_label(points: pd.DataFrame, lang: str) -> dict[int, str]:
     }
 
 
-def value_forms(data: CityData) -> None:
-    """Enter or correct one value (prefilled with the latest stored one), or remove one."""
-    lang = language()
+def _pick_point(key: str, lang: str) -> tuple[int, str, str, dict[int, str], pd.DataFrame]:
+    """A KPI and data point picked in a select box: (position, code, data point, labels, all)."""
     options, points = _point_options()
     labels = _point_label(points, lang)
     k = int(
-        st.selectbox(
-            t("cities_page.kpi"),
-            options=options,
-            key=f"{KEY}value_kpi",
-            format_func=labels.__getitem__,
-        )
+        st.selectbox(t("cities_page.kpi"), options=options, key=key, format_func=labels.__getitem__)
     )
-    code, point = str(points.loc[k, "code"]), str(points.loc[k, "data_point"])
+    return k, str(points.loc[k, "code"]), str(points.loc[k, "data_point"]), labels, points
+
+
+def value_forms(data: CityData) -> None:
+    """Enter or correct one value (prefilled with the latest stored one), or remove one."""
+    lang = language()
+    k, code, point, labels, points = _pick_point(f"{KEY}value_kpi", lang)
     stored = data.values[(data.values["kpi_code"] == code) & (data.values["data_point"] == point)]
     last = stored.iloc[-1] if len(stored) else None
     with st.form(f"{KEY}value_form_{data.city.id}_{k}"):
@@ -175,17 +175,7 @@ def _target_problems(
 def target_form(data: CityData) -> None:
     """Set the city's own target for a KPI, with its source; or remove it."""
     lang = language()
-    options, points = _point_options()
-    labels = _point_label(points, lang)
-    k = int(
-        st.selectbox(
-            t("cities_page.kpi"),
-            options=options,
-            key=f"{KEY}target_kpi",
-            format_func=labels.__getitem__,
-        )
-    )
-    code, point = str(points.loc[k, "code"]), str(points.loc[k, "data_point"])
+    k, code, point, _, _ = _pick_point(f"{KEY}target_kpi", lang)
     mine = data.targets[(data.targets["kpi_code"] == code) & (data.targets["data_point"] == point)]
     now = mine.iloc[0] if len(mine) else None
     st.caption(t("cities_page.target_note"))

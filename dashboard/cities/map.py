@@ -12,6 +12,7 @@ from dashboard.cities.store import Reader
 from dashboard.cities.views import col
 from dashboard.i18n import language, t
 from readiness.figures import charts, palette
+from readiness.figures.maps import world_geos
 from readiness.i18n import format_number, plotly_separators, translate
 from readiness.uploads.safe import html_text
 
@@ -68,19 +69,9 @@ def city_map(cities: pd.DataFrame, countries: dict[str, str], lang: str) -> go.F
             showlegend=False,
         )
     )
-    fig.update_geos(
-        resolution=RESOLUTION,
-        projection_type="natural earth",
-        showframe=False,
-        showcoastlines=False,
-        showcountries=True,
-        countrycolor=palette.BORDER,
-        countrywidth=0.4,
-        showland=True,
-        landcolor="#ececec",
-        showocean=True,
-        oceancolor="#f7fbff",
-        showlakes=False,
+    world_geos(
+        fig,
+        RESOLUTION,
         lataxis_range=_window(cities["latitude"], -57, 84, 30),
         lonaxis_range=_window(cities["longitude"], -180, 180, 50),
     )

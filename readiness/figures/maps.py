@@ -196,21 +196,7 @@ def _world_style(
         lo, hi = float(np.log10(lo)), float(np.log10(hi))
         ticks = np.arange(np.ceil(lo), np.floor(hi) + 1)
         colorbar |= {"tickvals": ticks.tolist(), "ticktext": [f"{10**k:g}" for k in ticks]}
-    fig.update_geos(
-        resolution=resolution,
-        projection_type="natural earth",
-        showframe=False,
-        showcoastlines=False,
-        showcountries=True,
-        countrycolor=palette.BORDER,
-        countrywidth=0.4,
-        showland=True,
-        landcolor="#ececec",
-        showocean=True,
-        oceancolor="#f7fbff",
-        showlakes=False,
-        lataxis_range=[-57, 84],
-    )
+    world_geos(fig, resolution)
     fig.update_layout(
         coloraxis={
             "colorscale": colorscale,
@@ -298,3 +284,24 @@ def _hover_lines(t: pd.DataFrame, lab: Mapping[str, str], digits: int) -> list[s
         lines = [name, *(v if f == "note" else f"{lab[f]}: {v}" for f, v in texts.items())]
         out.append("<br>".join(lines))
     return out
+
+
+def world_geos(fig: go.Figure, resolution: int, **ranges: Any) -> None:
+    """The project's world map look (natural earth, grey land, pale sea, thin borders; no tiles
+    from the network): the choropleth's and the Cities page's. `ranges` may set
+    lataxis_range / lonaxis_range (default: the inhabited latitudes)."""
+    fig.update_geos(
+        resolution=resolution,
+        projection_type="natural earth",
+        showframe=False,
+        showcoastlines=False,
+        showcountries=True,
+        countrycolor=palette.BORDER,
+        countrywidth=0.4,
+        showland=True,
+        landcolor="#ececec",
+        showocean=True,
+        oceancolor="#f7fbff",
+        showlakes=False,
+        **({"lataxis_range": [-57, 84]} | ranges),
+    )

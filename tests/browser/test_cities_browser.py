@@ -9,10 +9,6 @@ whose argon2id hash is made here.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,13 +17,13 @@ import pytest
 from readiness.cities.template import template_frame
 from readiness.store.accounts import ENV_ACCOUNTS, hash_password
 from readiness.store.errors import DB_ENV_VAR
-from tests.browser.conftest import CHROMIUM, FLAGS, ROOT, START_TIMEOUT, Visit, _free_port
+from tests.browser.conftest import CHROMIUM, FLAGS, Visit, serve
 from tests.cities.karmoy import fill, read_sample
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "correct horse battery staple"
-SHOT = Path("/work/scratch/cities.png")
+SHOT = Path(__file__).resolve().parents[1] / ".artifacts" / "cities.png"  # gitignored
 
 
 @pytest.fixture(scope="module")
@@ -41,35 +37,8 @@ def cities_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
         DB_ENV_VAR: f"sqlite:///{folder / 'cities.sqlite3'}",
         ENV_ACCOUNTS: f"ana:{hash_password(PASSWORD)}",
     }
-    port = _free_port()
-    log = folder / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start; log:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
+    with serve(folder / "server.log", env) as base:
         yield base, folder
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture
