@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import downloads, state
 from dashboard.i18n import option_label, t
 from dashboard.layout import footer, header
+from dashboard.refresh_panel import refresh_panel
 
 header(t("data.title"), url_keys=("year", "group"))
 
@@ -69,4 +70,5 @@ if state.catalogue().excluded:
     st.subheader(t("data.excluded"))
     downloads.table(tables.excluded, t("data.excluded_name"), "data_excluded")
 
+refresh_panel()  # editors: fetch current data and switch the snapshot; others: one line
 footer()

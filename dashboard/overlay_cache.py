@@ -29,7 +29,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import streamlit as st
 
-BASE_TOKEN = "base"
+BASE_TOKEN = "base"  # the committed data; "base@<tag>" once a refresh switched it (committed.py)
 MAX_ENTRIES_PER_OVERLAY = 8  # results kept per cached function for one overlay token
 MAX_CACHED_OVERLAYS = 16  # overlay tokens whose results are kept at once, server-wide
 MAX_LEASES = 4  # overlay tokens one session keeps a lease on (it applies one set at a time)
@@ -209,6 +209,26 @@ class SharedValues:
         with self._lock:
             self._values.clear()
 
+    def forget(self, keep: str) -> None:
+        """Drop the values of every committed-data token but `keep` (a refresh switched it)."""
+        with self._lock:
+            for key in [k for k in self._values if is_base(k[0]) and k[0] != keep]:
+                del self._values[key]
+
+
+def is_base(token: object) -> bool:
+    """True for a token of the committed data (shared by every session), of any version."""
+    return isinstance(token, str) and (token == BASE_TOKEN or token.startswith(BASE_TOKEN + "@"))
+
+
+_SHARED: weakref.WeakSet[SharedValues] = weakref.WeakSet()  # every token_cache's base values
+
+
+def forget_base(keep: str) -> None:
+    """Drop every token_cache's values of committed data whose token is not `keep`."""
+    for values in list(_SHARED):
+        values.forget(keep)
+
 
 def token_cache(max_entries: int) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Like `st.cache_resource(max_entries=...)` for a function whose first argument is a data
@@ -222,6 +242,7 @@ def token_cache(max_entries: int) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
     def wrap(func: Callable[P, R]) -> Callable[P, R]:
         values = SharedValues(max_entries)
+        _SHARED.add(values)
         unhashable = st.cache_resource(show_spinner=False, max_entries=max_entries)(func)
         signature = inspect.signature(func)
         keyed = [n for n in signature.parameters if not n.startswith("_")]
@@ -240,7 +261,7 @@ def token_cache(max_entries: int) -> Callable[[Callable[P, R]], Callable[P, R]]:
         def cached(*args: P.args, **kwargs: P.kwargs) -> bool:
             key = key_of(args, kwargs)
             try:
-                return key[0] == BASE_TOKEN and key in values
+                return is_base(key[0]) and key in values
             except TypeError:  # unhashable: not known to be kept
                 return False
 
@@ -248,7 +269,7 @@ def token_cache(max_entries: int) -> Callable[[Callable[P, R]], Callable[P, R]]:
         def call(*args: P.args, **kwargs: P.kwargs) -> R:
             key = key_of(args, kwargs)
             token = key[0]  # the first argument is the token
-            if token == BASE_TOKEN:
+            if is_base(token):
                 try:
                     hash(key)
                 except TypeError:
@@ -284,7 +305,9 @@ __all__ = [
     "OverlayData",
     "SharedValues",
     "cached_entries",
+    "forget_base",
     "hold",
+    "is_base",
     "live_tokens",
     "token_cache",
 ]

@@ -7,6 +7,11 @@ data, keyed by `st.session_state["overlay_token"]`. Results are shared read-only
 Results of the committed data are in `st.cache_resource`; results of uploaded data are held by
 the session itself (dashboard/overlay_cache.py) and released with it.
 
+The committed snapshot can change under a running server (`readiness refresh` swaps the data
+directory): dashboard/committed.py looks at its version at most every few seconds, loads a new
+version once and names it by a new base token, so every cache re-keys; a script run keeps the
+version it started with until it ends.
+
 Shared view state (economy, peers, year, indicator, group, method) lives in session_state under
 plain keys; widgets bind to it through `bind()`, and dashboard/urlstate.py mirrors it in the URL.
 """
@@ -22,12 +27,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import frozen
+from dashboard.committed import base_data
 from dashboard.i18n import country_names, language, t
 from dashboard.limits import capped_samples
 from dashboard.overlay_cache import BASE_TOKEN, hold, token_cache
 from readiness.data.catalogue import INDEX_CODE, Catalogue
 from readiness.data.groups import Group, standard_groups
-from readiness.data.snapshot import Snapshot, load_snapshot
+from readiness.data.snapshot import Snapshot
 from readiness.i18n import plotly_separators, sort_key
 from readiness.index.engine import build_index, build_index_years
 from readiness.index.framework import Framework
@@ -51,10 +57,9 @@ UNCERTAINTY_SAMPLES = PUBLISHED_SAMPLES
 
 
 # --- the active data ---------------------------------------------------------------------------
-@st.cache_resource(show_spinner=False)
 def base_snapshot() -> Snapshot:
-    """The validated committed snapshot, loaded once per server process (read-only, shared)."""
-    return load_snapshot()
+    """The validated committed snapshot (read-only, shared), of the version this run uses."""
+    return base_data().snapshot
 
 
 def active_snapshot() -> Snapshot:
@@ -64,10 +69,11 @@ def active_snapshot() -> Snapshot:
 
 
 def data_token() -> str:
-    """A cache key for the active data: the overlay's token, or "base"."""
+    """A cache key for the active data: the overlay's token, or the committed snapshot's ("base",
+    "base@<version tag>" once a refresh switched it)."""
     overlay = st.session_state.get(OVERLAY_SNAPSHOT)
     if overlay is None:
-        return BASE_TOKEN
+        return base_data().token
     token = str(st.session_state.get(OVERLAY_TOKEN) or BASE_TOKEN)
     holder = st.session_state.get(OVERLAY_DATA)
     if token != BASE_TOKEN and (holder is None or holder.token != token):
@@ -81,8 +87,11 @@ snapshot = active_snapshot  # the name the first pages used
 def set_overlay(overlay: Snapshot, token: str) -> None:
     """Make a snapshot with the user's rows merged (readiness.uploads.overlay) this session's data.
 
-    `token` must change whenever the overlay's content does: every cache is keyed by it.
+    `token` must change whenever the overlay's content does: every cache is keyed by it. Once a
+    refresh switched the committed snapshot, its token is added (the overlay was merged into it).
     """
+    base = base_data().token
+    token = token if base == BASE_TOKEN else f"{token}@{base}"
     st.session_state[OVERLAY_SNAPSHOT] = overlay
     st.session_state[OVERLAY_TOKEN] = token
     st.session_state[OVERLAY_DATA] = hold(overlay, token)  # released with the session
@@ -269,9 +278,13 @@ def measure_names() -> dict[str, str]:
     return _measure_names(data_token(), language(), active_snapshot())
 
 
-@st.cache_resource(show_spinner=False)
 def small_state_points() -> pd.DataFrame:
     """A point per small island or tiny economy, so the map can show a marker for it."""
+    return _points(base_data().token)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _points(token: str) -> pd.DataFrame:
     return pd.read_csv(DATA_DIR / "geo" / "points.csv", dtype={"iso3": "string"})
 
 

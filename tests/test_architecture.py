@@ -20,6 +20,7 @@ LAYERS = (
     "uploads",
     "cities",
     "store",
+    "refresh",
     "reports",
     "commands",
 )

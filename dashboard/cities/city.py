@@ -13,7 +13,7 @@ from dashboard import downloads, frozen, state
 from dashboard.cities import views
 from dashboard.cities.store import CityData, Reader, national
 from dashboard.i18n import grid, language, number, option_label, t, term
-from dashboard.overlay_cache import BASE_TOKEN
+from dashboard.overlay_cache import is_base
 from readiness.cities.kpis import DIMENSIONS, level_name
 from readiness.cities.national import NationalContext
 from readiness.cities.scoring import CityScore
@@ -137,7 +137,7 @@ def national_matches(reader: Reader, city_id: int, ctx: NationalContext) -> None
         return _shared(views.national_table(ctx, score, names, units, sources, lang))
 
     token = state.data_token()
-    if token == BASE_TOKEN:  # the committed data: shared; a session's upload stays its own
+    if is_base(token):  # the committed data (any version): shared; a session's upload stays its own
         method = state.method_key(state.current_method())
         key = (ctx.iso3, ctx.year, method, lang)
         table = reader.shared("national", city_id, *key, build=build)

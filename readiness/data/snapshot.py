@@ -85,6 +85,17 @@ def load_snapshot(data_dir: Path | None = None) -> Snapshot:
 
 @functools.cache
 def _load(data_dir: Path) -> Snapshot:
+    return read_snapshot(data_dir)
+
+
+def forget_loaded() -> None:
+    """Drop the snapshots load_snapshot keeps, so its next call reads the folder again."""
+    _load.cache_clear()
+
+
+def read_snapshot(data_dir: Path) -> Snapshot:
+    """The snapshot in `data_dir`, read and validated now (no cache; the path used as given:
+    a refresh reads a folder it switched through a pinned path)."""
     catalogue = load_catalogue()
     problems: list[str] = []
     values = _read(data_dir / "values.csv", _VALUE_DTYPES, problems)

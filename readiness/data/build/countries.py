@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -49,9 +50,20 @@ COLUMNS = [
 ]  # fmt: skip
 
 
+def wb_class_path(raw: Path) -> Path:
+    """The newest World Bank CLASS workbook in classifications/ (`WB_CLASS_FY<year>.xlsx`)."""
+    found = [
+        (int(match.group(1)), path)
+        for path in (raw / "classifications").glob("WB_CLASS_FY*.xlsx")
+        if (match := re.fullmatch(r"WB_CLASS_FY(\d{4})\.xlsx", path.name))
+    ]
+    return max(found)[1] if found else raw / "classifications" / "WB_CLASS_FY2026.xlsx"
+
+
 def read_wb_class(raw: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """World Bank CLASS FY2026: the 218 economies, and group composition (incl. the UN LDC list)."""
-    path = raw / "classifications" / "WB_CLASS_FY2026.xlsx"
+    """World Bank CLASS (the newest fiscal year's workbook in the raw set, FY2026 in the committed
+    one): the 218 economies, and group composition (incl. the UN LDC list)."""
+    path = wb_class_path(raw)
     economies = pd.read_excel(path, sheet_name="List of economies", dtype=str)
     economies = economies[economies["Region"].notna()].copy()
     composition = pd.read_excel(path, sheet_name="composition", dtype=str)

@@ -168,7 +168,8 @@ _EGDI_2024 = {
 
 
 def read_un_egdi(raw: Path, series: list[str]) -> pd.DataFrame:
-    """EGDI: ISO3-keyed files 2010-2018; name-keyed files 2022 and 2024 (code = the name)."""
+    """EGDI: ISO3-keyed files 2010-2018; name-keyed files 2022, 2024 and any later survey saved
+    as `EGOV_DATA_<year>.csv` in the UN DESA Data Center's layout (code = the name)."""
     folder = raw / "egdi"
     parts = []
     for year in (2010, 2012, 2014, 2016, 2018):
@@ -179,9 +180,15 @@ def read_un_egdi(raw: Path, series: list[str]) -> pd.DataFrame:
                     {"code": df["country-code"], "series": ser, "year": year, "value": df[col]}
                 )
             )
+    later = [  # surveys after 2024 in the Data Center's own layout (readiness refresh --from)
+        (path.name, "Country Name", _EGDI_2022)
+        for path in sorted(folder.glob("EGOV_DATA_*.csv"))
+        if (m := re.fullmatch(r"EGOV_DATA_(\d{4})\.csv", path.name)) and int(m.group(1)) > 2024
+    ]
     for file, name_col, columns in (
         ("EGOV_DATA_2022.csv", "Country Name", _EGDI_2022),
         ("EGOV_DATA_2024_modified-headers.csv", "Country", _EGDI_2024),
+        *later,
     ):
         df = pd.read_csv(folder / file, dtype={name_col: str}, encoding="utf-8")
         for col, ser in columns.items():
