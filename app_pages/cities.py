@@ -24,7 +24,7 @@ except ReadinessError as exc:  # no database: say so, never a traceback
     st.stop()
 
 controls.read_link(cities)  # before the header rewrites the link
-header(t("cities_page.title"), t("cities_page.intro"))
+header(t("cities_page.title"), t("cities_page.intro"), url_keys=("city",))  # a link reopens it
 sign_in_panel()
 controls.show_flash()
 

@@ -1,4 +1,5 @@
-"""Shareable state in the URL: the language, economy, peers, year, indicator, group and method.
+"""Shareable state in the URL: the language, economy, peers, year, indicator, group, method and
+the city shown on the Cities page (read there by dashboard/cities/controls.read_link).
 
 The page itself is in the path (st.navigation). A link is read once, when a session starts;
 after that the session state is the truth and every run writes it back to the query string, so
@@ -19,7 +20,8 @@ from readiness.errors import ReadinessError
 from readiness.i18n import DEFAULT_LANGUAGE
 from readiness.index.method import Method
 
-KEYS = ("economy", "peers", "year", "indicator", "group", "groups", "method")
+KEYS = ("economy", "peers", "year", "indicator", "group", "groups", "method", "city")
+CITY = "cities_selected"  # the session key of the city shown (dashboard/cities/controls.SELECTED)
 _RESTORED = "_url_restored"
 ERROR = "_url_error"
 
@@ -111,6 +113,10 @@ def values(keys: Iterable[str]) -> dict[str, str]:
             text = encode_method(state.current_method())
             if text:
                 out["method"] = text
+        elif key == "city":
+            city = st.session_state.get(CITY)
+            if city is not None:
+                out["city"] = str(int(city))
     return out
 
 

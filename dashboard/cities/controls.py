@@ -1,7 +1,8 @@
 """Which city and which year this session shows: its own choices, kept in its session state.
 
 A link may name a city (`?city=<id or name>`); it is read once, when the session first opens
-the page, and only ever chooses what is shown: no link can change the store.
+the page, and only ever chooses what is shown: no link can change the store. The page then keeps
+the id of the city shown in the link, so a copied link reopens that city.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from dashboard import state
+from dashboard import state, urlstate
 from dashboard.i18n import language, t
 from readiness.cities.master import fold
 
-SELECTED = "cities_selected"  # the city shown (its id), kept across pages and reruns
+SELECTED = urlstate.CITY  # the city shown (its id), kept across pages and reruns and in the link
 WIDGET = "_w_cities_city"
 YEAR = "cities_year"
 LATEST = "latest"

@@ -230,6 +230,21 @@ def test_cities_compared_side_by_side_and_drawn_on_the_map(karmoy, db):
     assert config["topojsonURL"] == "app/static/topojson/"
 
 
+def test_the_link_names_the_city_shown_so_a_copied_link_reopens_it(karmoy, db):
+    place = find_cities("Haugesund", "NOR").iloc[0]
+    with open_store(db) as store:
+        other = store.create_city(
+            place["name"], "NOR", place["latitude"], place["longitude"], editor="test-setup"
+        ).id
+    at = open_cities(city="karmoy")  # a name in the link is read (accent-blind) ...
+    at.run()
+    assert at.query_params["city"] == str(karmoy)  # ... and the link then carries its id
+    at.selectbox(key="_w_cities_city").select(other).run()
+    assert at.query_params["city"] == str(other)
+    again = open_cities(city=at.query_params["city"])  # the copied link, a new session
+    assert again.header[0].value.startswith("Haugesund")
+
+
 def test_user_text_is_shown_as_text_never_as_markup(db):
     name = "**Bold** <b>x</b> [link](https://example.org)"
     with open_store(db) as store:
