@@ -152,14 +152,18 @@ class Completeness:
 
 
 def completeness(score: CityScore) -> Completeness:
-    dims, kpis = score.dimensions, load_kpis()
+    done = score.completeness()  # per class, each KPI counted once
+
+    def cell(cls: str, column: str) -> int:
+        return int(done.loc[cls, column]) if cls in done.index else 0
+
     return Completeness(
-        reported=int(dims["reported"].sum()),
-        total=len(kpis),
-        core_reported=int(dims["reported_core"].sum()),
-        core_total=int((kpis["core_advanced"] == "Core").sum()),
-        advanced_reported=int(dims["reported_advanced"].sum()),
-        scored=int(dims["scored"].sum()),
+        reported=int(done["reported"].sum()),
+        total=int(done["kpis"].sum()),
+        core_reported=cell("Core", "reported"),
+        core_total=cell("Core", "kpis"),
+        advanced_reported=cell("Advanced", "reported"),
+        scored=int(done["scored"].sum()),
     )
 
 

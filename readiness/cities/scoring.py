@@ -43,6 +43,7 @@ LEVEL_KEYS = {
     "category": ("dimension", "sub_dimension", "category"),
 }
 TARGET_INPUT_COLUMNS = ("kpi_code", "data_point", "target", "direction", "source")
+CLASSES = ("Core", "Advanced", "Unresolved")  # a KPI's class in the U4SSC list
 
 
 @dataclass(frozen=True, eq=False)
@@ -55,6 +56,34 @@ class CityScore:
     sub_dimensions: pd.DataFrame
     dimensions: pd.DataFrame
     year: int | None = None
+
+    def per_kpi(self) -> pd.DataFrame:
+        """One row per KPI (its data points together): code, dimension, sub_dimension,
+        core_advanced, reported (any data point has a value), scored (any has a band)."""
+        k = self.kpis
+        return (
+            k.assign(reported=k["value"].notna(), scored=k["band"].notna())
+            .groupby("code", sort=False)
+            .agg(
+                dimension=("dimension", "first"),
+                sub_dimension=("sub_dimension", "first"),
+                core_advanced=("core_advanced", "first"),
+                reported=("reported", "any"),
+                scored=("scored", "any"),
+            )
+            .reset_index()
+        )
+
+    def completeness(self) -> pd.DataFrame:
+        """KPIs, reported and scored per class ("Core", "Advanced", "Unresolved": the Wi-Fi
+        KPI), each KPI counted once: index class, columns kpis, reported, scored. The page's
+        and the report's completeness both read it."""
+        out = (
+            self.per_kpi()
+            .groupby("core_advanced", sort=False)
+            .agg(kpis=("reported", "size"), reported=("reported", "sum"), scored=("scored", "sum"))
+        )
+        return out.reindex([c for c in CLASSES if c in out.index]).astype(int)
 
 
 def band(percent: float) -> int | None:

@@ -34,7 +34,6 @@ from readiness.reports.drafting import join_sentences
 from readiness.reports.model import Table, format_rank, format_score, format_value, is_missing
 
 PREFIX = "city_report"
-CLASSES = ("Core", "Advanced", "Unresolved")
 
 
 def t(lang: str, key: str, **values: object) -> str:
@@ -103,42 +102,21 @@ class Refs:
 
 
 # --- completeness and scores ----------------------------------------------------------------
-def per_kpi(score: CityScore) -> pd.DataFrame:
-    """One row per KPI: code, dimension, sub_dimension, core_advanced, reported, scored."""
-    k = score.kpis
-    return (
-        k.assign(reported=k["value"].notna(), scored=k["band"].notna())
-        .groupby("code", sort=False)
-        .agg(
-            dimension=("dimension", "first"),
-            sub_dimension=("sub_dimension", "first"),
-            core_advanced=("core_advanced", "first"),
-            reported=("reported", "any"),
-            scored=("scored", "any"),
-        )
-        .reset_index()
-    )
-
-
 def completeness_frame(score: CityScore, lang: str) -> pd.DataFrame:
     """KPIs, reported and scored per class (core, advanced, the unresolved Wi-Fi KPI) and all."""
-    kpis = per_kpi(score)
-    rows = []
-    for cls in CLASSES:
-        part = kpis[kpis["core_advanced"] == cls]
-        if len(part):
-            rows.append(("class", cls, class_label(cls, lang), part))
-    rows.append(("all", "all", t(lang, "row.all"), kpis))
+    done = score.completeness()
+    rows = [("class", cls, class_label(str(cls), lang), r) for cls, r in done.iterrows()]
+    rows.append(("all", "all", t(lang, "row.all"), done.sum()))
     return pd.DataFrame(
         [
             {
                 "key": key,
                 "class": label,
-                "kpis": str(len(part)),
-                "reported": str(int(part["reported"].sum())),
-                "scored": str(int(part["scored"].sum())),
+                "kpis": str(int(r["kpis"])),
+                "reported": str(int(r["reported"])),
+                "scored": str(int(r["scored"])),
             }
-            for _, key, label, part in rows
+            for _, key, label, r in rows
         ]
     )
 
@@ -242,7 +220,7 @@ def verification_note(lang: str) -> str:
 
 def missing_frame(score: CityScore, lang: str) -> pd.DataFrame:
     """The KPIs with no value at all: missing, never 0."""
-    kpis = per_kpi(score)
+    kpis = score.per_kpi()
     rows = [
         {
             "dimension": level_name("dimension", str(r["dimension"]), lang),
