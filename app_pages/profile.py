@@ -4,6 +4,7 @@ infrastructure beside peers and region; trends; gaps."""
 import streamlit as st
 
 from dashboard import downloads, state
+from dashboard.experiences import profile as experiences
 from dashboard.i18n import t
 from dashboard.layout import footer, header
 from dashboard.reports import report_download
@@ -129,6 +130,8 @@ else:
     if st.button(compare, key="profile_compare", icon=":material/compare_arrows:"):
         state.set_shared("peers", found.codes)
         st.switch_page("app_pages/compare.py", query_params={"peers": ",".join(found.codes)})
+
+experiences.section(iso3, found.codes[1:] if found is not None else ())  # own, peers', region's
 
 st.subheader(t("profile.data_gaps"))
 gaps = state.view("profile_data_gaps", iso3, year)

@@ -57,6 +57,7 @@ PAGES = {
     "map": "",
     "profile": "profile",
     "cities": "cities",
+    "experiences": "experiences",
     "compare": "compare",
     "gaps": "gaps",
     "method": "method",
@@ -280,11 +281,32 @@ def _widget_change(widgets: list[tuple[str, Any]]) -> tuple[str, Any | None]:
     return "rerun", None
 
 
+def connect_stream(ws_url: str, jar: _CookieJar, deadline: float, **options: Any) -> Any:
+    """The app's websocket as a browser opens it, for `async with`: the page's cookies, the
+    streamlit subprotocol, no Origin, no size limit, no pings, opened before `deadline`
+    (time.monotonic()); `options` go to websockets' connect()."""
+    from websockets.asyncio.client import connect
+
+    subprotocols: list[Any] = ["streamlit"]
+    return connect(
+        ws_url,
+        additional_headers={"Cookie": jar.header()} if jar.cookies else {},
+        subprotocols=subprotocols,
+        origin=None,
+        user_agent_header=USER_AGENT,
+        max_size=None,
+        open_timeout=max(0.1, deadline - time.monotonic()),
+        close_timeout=5,
+        ping_interval=None,
+        **options,
+    )
+
+
 async def run_session(
     base: str, page: str, *, query: str = "", timeout: float = 120.0, change: bool = True
 ) -> SessionResult:
     """One browser-like session on `page` (a key of PAGES); never raises, errors are recorded."""
-    from websockets.asyncio.client import ClientConnection, connect
+    from websockets.asyncio.client import ClientConnection
 
     result = SessionResult(page=page)
     counter = _Counter()
@@ -309,19 +331,8 @@ async def run_session(
             result.http_upstreams.extend(headers.get("x-upstream", []))
             if status != 200:
                 raise RuntimeError(f"GET {p}: HTTP {status}")
-        subprotocols: list[Any] = ["streamlit"]
-        extra = {"Cookie": jar.header()} if jar.cookies else {}
-        async with connect(
-            ws_url,
-            additional_headers=extra,
-            subprotocols=subprotocols,
-            origin=None,
-            user_agent_header=USER_AGENT,
-            max_size=None,
-            open_timeout=max(0.1, deadline - time.monotonic()),
-            close_timeout=5,
-            ping_interval=None,
-            create_connection=CountingConnection,
+        async with connect_stream(
+            ws_url, jar, deadline, create_connection=CountingConnection
         ) as ws:
             if ws.response is not None:
                 result.ws_upstream = ws.response.headers.get("X-Upstream", "")

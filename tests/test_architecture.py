@@ -19,6 +19,7 @@ LAYERS = (
     "figures",
     "uploads",
     "cities",
+    "experiences",
     "store",
     "refresh",
     "reports",

@@ -13,6 +13,15 @@ from __future__ import annotations
 
 from dashboard.auth.config import is_oidc_configured
 from dashboard.auth.panel import sign_in_panel
-from dashboard.auth.session import current_editor, require_editor, sign_out
+from dashboard.auth.session import (
+    NotAnEditor,
+    current_editor,
+    editor_for_write,
+    require_editor,
+    sign_out,
+)
 
-__all__ = ["current_editor", "is_oidc_configured", "require_editor", "sign_in_panel", "sign_out"]
+__all__ = [
+    "NotAnEditor", "current_editor", "editor_for_write", "is_oidc_configured", "require_editor",
+    "sign_in_panel", "sign_out",
+]  # fmt: skip

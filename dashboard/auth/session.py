@@ -60,6 +60,20 @@ def require_editor() -> str:
     return editor
 
 
+class NotAnEditor(PermissionError):
+    """A write asked for outside a page run with nobody signed in (st.stop() returns there)."""
+
+
+def editor_for_write(refusal: str) -> str:
+    """The signed-in editor, for a write handler to pass to the store. For anyone else the run
+    stops here with the sign-in message (require_editor); outside a page run, where st.stop()
+    does not stop, NotAnEditor(refusal) is raised all the same."""
+    editor = require_editor()
+    if not editor:
+        raise NotAnEditor(refusal)
+    return editor
+
+
 def oidc_user() -> str | None:
     """The e-mail of the user signed in through st.login (editor or not), else None."""
     info = st.user.to_dict()

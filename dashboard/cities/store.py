@@ -111,8 +111,8 @@ class Reader:
         return self.shared("score", int(city_id), year, build=build)
 
     def audit(self, limit: int = 200) -> pd.DataFrame:
-        """The latest writes first (only editors are shown it)."""
-        return self.shared("audit", int(limit), build=lambda: self.store.audit(limit))
+        """The latest writes to cities first (only editors are shown it)."""
+        return self.shared("audit", int(limit), build=lambda: self.store.audit(limit, kind="city"))
 
 
 def reader() -> Reader:

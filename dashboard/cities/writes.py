@@ -10,23 +10,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.auth import require_editor
+from dashboard.auth import NotAnEditor, editor_for_write
 from dashboard.cities.store import store
 from dashboard.i18n import language
 from readiness.cities.cityfile import read_city_values
 from readiness.store.cities import City
 
 
-class NotAnEditor(PermissionError):
-    """A write asked for outside a page run and with nobody signed in (st.stop() returns there)."""
-
-
 def _editor() -> str:
     """The signed-in editor; for anyone else the run stops here, with the sign-in message."""
-    editor = require_editor()
-    if not editor:  # outside a script run st.stop() does not stop: refuse all the same
-        raise NotAnEditor("only a signed-in editor may change the store")
-    return editor
+    return editor_for_write("only a signed-in editor may change the store")
 
 
 def create_city(

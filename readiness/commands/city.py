@@ -505,8 +505,9 @@ def _import(args: argparse.Namespace) -> int:
 def _register_log(actions: argparse._SubParsersAction) -> None:
     p = actions.add_parser(
         "log",
-        help="the audit log: who changed what, and when (UTC), latest first",
-        description="The store's audit log, latest first: when (UTC), editor, action, what.",
+        help="the cities' audit log: who changed what, and when (UTC), latest first",
+        description="The store's audit log of cities, latest first: when (UTC), editor, action, "
+        "what.",
     )
     p.add_argument("--limit", type=int, default=50, help="entries to show (default 50)")
     p.add_argument("--city", default=None, metavar="NAME", help="only the entries of one city")
@@ -523,7 +524,7 @@ def _log(args: argparse.Namespace) -> int:
         entity = None
         if args.city is not None:
             entity = f"city:{stored_city(store, args.city, args.country).id}"
-        log = store.audit(args.limit, entity=entity)
+        log = store.audit(args.limit, entity=entity, kind="city")
     table = pd.DataFrame(
         {
             "at_utc": utc_text(log["at"]),

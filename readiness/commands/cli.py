@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "readiness.commands.report",
     "readiness.commands.editor",
     "readiness.commands.city",
+    "readiness.commands.cases",
     "readiness.commands.refresh",
 )
 

@@ -8,9 +8,8 @@ IMMEDIATE), so writers to one city queue instead of losing each other's rows.
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,11 +17,17 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, delete, func, insert, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from readiness.store.errors import StoreError, connection_error
+from readiness.store.base import Sessions
+from readiness.store.base import add_audit as _audit
+from readiness.store.base import check_editor as _editor
+from readiness.store.base import to_frame as _frame
+from readiness.store.cases import CaseLibrary
+from readiness.store.errors import StoreError
 from readiness.store.frames import CleanValues, clean_target, clean_values, in_u4ssc_order
+from readiness.store.polls import Polls
 from readiness.store.schema import (
     AuditRow,
     CityRow,
@@ -32,9 +37,7 @@ from readiness.store.schema import (
     utc_now,
 )
 
-WRITE_OPTION = "readiness_store_write"  # execution option: this transaction writes
 CHUNK = 500  # rows per INSERT or DELETE statement of an import
-MAX_EDITOR = 200
 CITY_COLUMNS = (
     "id", "name", "iso3", "latitude", "longitude", "geonameid", "population",
     "created_at", "created_by", "value_count",
@@ -82,34 +85,6 @@ class City:
         return f"{self.name} ({self.iso3})"
 
 
-def _editor(editor: str) -> str:
-    name = str(editor or "").strip()
-    if not name:
-        raise StoreError("every change to the store needs the name of the editor making it")
-    if len(name) > MAX_EDITOR:
-        raise StoreError(f"an editor name has at most {MAX_EDITOR} characters")
-    return name
-
-
-def _audit(session: Session, editor: str, action: str, entity: str, **detail: Any) -> None:
-    session.add(
-        AuditRow(
-            at=utc_now(),
-            editor=editor,
-            action=action,
-            entity=entity,
-            detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str),
-        )
-    )
-
-
-def _frame(rows: Sequence[Any], columns: tuple[str, ...], times: tuple[str, ...]) -> pd.DataFrame:
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=list(columns))
-    for column in times:
-        frame[column] = pd.to_datetime(frame[column], utc=True)
-    return frame
-
-
 def _place(name: str, iso3: str, latitude: Any, longitude: Any) -> tuple[str, str, float, float]:
     """The name, ISO3 code and coordinates checked; StoreError naming every problem."""
     clean_name, code = str(name or "").strip(), str(iso3 or "").strip().upper()
@@ -130,11 +105,18 @@ def _place(name: str, iso3: str, latitude: Any, longitude: Any) -> tuple[str, st
 
 
 class Store:
-    """Cities and their KPI values in one database (see engine.open_store)."""
+    """Cities and their KPI values in one database (see engine.open_store).
+
+    `cases` (the library of country experiences) and `polls` (workshop polls) share its
+    engine, its transactions and its audit log.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._writer = engine.execution_options(**{WRITE_OPTION: True})
+        self._sessions = Sessions(engine)
+        self._writer = self._sessions.writer
+        self.cases = CaseLibrary(self._sessions)
+        self.polls = Polls(self._sessions)
 
     @property
     def engine(self) -> Engine:
@@ -160,19 +142,13 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
-        try:
-            with Session(self._writer, expire_on_commit=False) as session, session.begin():
-                yield session
-        except OperationalError as error:
-            raise connection_error(error, self._engine.url) from None
+        with self._sessions.write() as session:
+            yield session
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
-        try:
-            with Session(self._engine) as session:
-                yield session
-        except OperationalError as error:
-            raise connection_error(error, self._engine.url) from None
+        with self._sessions.read() as session:
+            yield session
 
     def _locked_city(self, session: Session, city_id: int) -> CityRow:
         query = select(CityRow).where(CityRow.id == int(city_id)).with_for_update()
@@ -517,11 +493,16 @@ class Store:
 
     # --- audit --------------------------------------------------------------------------------
 
-    def audit(self, limit: int = 200, *, entity: str | None = None) -> pd.DataFrame:
-        """The latest writes first: when (UTC), editor, action, entity ("city:<id>"), detail."""
+    def audit(
+        self, limit: int = 200, *, entity: str | None = None, kind: str | None = None
+    ) -> pd.DataFrame:
+        """The latest writes first: when (UTC), editor, action, entity ("city:<id>"), detail;
+        `entity` one entity, `kind` one kind of entity ("city" for "city:<id>")."""
         query = select(*(getattr(AuditRow, c) for c in AUDIT_OUT))
         if entity is not None:
             query = query.where(AuditRow.entity == entity)
+        if kind is not None:
+            query = query.where(AuditRow.entity.startswith(f"{kind}:", autoescape=True))
         query = query.order_by(AuditRow.id.desc()).limit(int(limit))
         with self._read() as session:
             rows = session.execute(query).all()

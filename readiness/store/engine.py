@@ -9,7 +9,9 @@ is created on first use. PostgreSQL URLs (`postgresql://`, `postgres://` or
 `open_store(url)` upgrades the schema to the newest Alembic revision before it returns. Several
 processes may open one database at once: on PostgreSQL the upgrade runs under a transaction-level
 advisory lock, on SQLite inside one `BEGIN IMMEDIATE` transaction, so exactly one process
-migrates and the others then find the schema current. A URL is shown only with its password
+migrates and the others then find the schema current. The case-study library is then synced
+the same way (CaseLibrary.sync_library: one transaction under a lock, skipped when the digest
+of the committed library is the one the store holds). A URL is shown only with its password
 masked (`mask_url`).
 """
 
@@ -29,7 +31,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from readiness.paths import REPO_ROOT
-from readiness.store.cities import WRITE_OPTION, Store
+from readiness.store.base import WRITE_OPTION
+from readiness.store.cities import Store
 from readiness.store.errors import DB_ENV_VAR, StoreError, connection_error
 from readiness.store.schema import Base
 
@@ -193,15 +196,18 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def open_store(url: str | None = None) -> Store:
-    """The store at `url` (default `database_url()`), its schema upgraded to the newest."""
+    """The store at `url` (default `database_url()`), its schema upgraded to the newest and
+    the committed case-study library synced (a no-op unless the library changed)."""
     parsed = parse_url(url or database_url())
     engine = create_store_engine(parsed)
     try:
         upgrade(engine)
+        store = Store(engine)
+        store.cases.sync_library()
     except DBAPIError as error:
         engine.dispose()
         raise connection_error(error, parsed) from None
     except BaseException:
         engine.dispose()
         raise
-    return Store(engine)
+    return store

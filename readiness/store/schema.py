@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     DateTime,
     Dialect,
     Float,
@@ -142,3 +143,117 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(40))
     entity: Mapped[str] = mapped_column(String(80), index=True)
     detail: Mapped[str] = mapped_column(Text)
+
+
+# --- experiences (revision 0004): case studies, their coding, workshop polls ------------------
+
+
+class StoreMetaRow(Base):
+    """A small key/value fact about the store itself, such as the digest of the synced library."""
+
+    __tablename__ = "store_meta"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CaseStudyRow(Base):
+    """A country experience: from the committed library, submitted by a participant, or imported.
+
+    `session_key` is the sha256 of the submitting browser session's token ("" for the library
+    and imports); `submitted_at` and `published_at` are None when they never happened.
+    """
+
+    __tablename__ = "case_studies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(40), unique=True)
+    economies: Mapped[str] = mapped_column(Text)
+    city_or_region: Mapped[str] = mapped_column(Text)
+    sectors: Mapped[str] = mapped_column(String(200))
+    technology: Mapped[str] = mapped_column(Text)
+    year: Mapped[str] = mapped_column(String(40))
+    stage: Mapped[str] = mapped_column(String(20))
+    stage_detail: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)
+    outcomes: Mapped[str] = mapped_column(Text)
+    enabling: Mapped[str] = mapped_column(Text)
+    limiting: Mapped[str] = mapped_column(Text)
+    source_title: Mapped[str] = mapped_column(Text)
+    source_publisher: Mapped[str] = mapped_column(Text)
+    source_year: Mapped[str] = mapped_column(String(20))
+    source_url: Mapped[str] = mapped_column(Text)
+    source_type: Mapped[str] = mapped_column(String(80))
+    origin: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    workshop: Mapped[str] = mapped_column(String(6))
+    session_key: Mapped[str] = mapped_column(String(64), index=True)
+    submitted_by: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(8))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_by: Mapped[str] = mapped_column(String(200))
+
+
+class CaseFactorRow(Base):
+    """One phrase of a study coded to one factor, and the rule that coded it."""
+
+    __tablename__ = "case_factors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    study_id: Mapped[int] = mapped_column(
+        ForeignKey("case_studies.id", ondelete="CASCADE"), index=True
+    )
+    side: Mapped[str] = mapped_column(String(10))
+    phrase: Mapped[str] = mapped_column(Text)
+    factor: Mapped[str] = mapped_column(String(20))
+    rule: Mapped[str] = mapped_column(Text)
+
+
+class WorkshopRow(Base):
+    """A live poll of a workshop, found by its short code."""
+
+    __tablename__ = "workshops"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(6), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    question: Mapped[str] = mapped_column(String(10))
+    max_choices: Mapped[int] = mapped_column(Integer)
+    is_open: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PollAnswerRow(Base):
+    """One session's answer to a poll (answering again replaces it; `changes` counts answers).
+
+    `iso3` and `role` are "" when the participant did not say.
+    """
+
+    __tablename__ = "poll_answers"
+    __table_args__ = (UniqueConstraint("workshop_id", "session_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    session_key: Mapped[str] = mapped_column(String(64))
+    iso3: Mapped[str] = mapped_column(String(3))
+    role: Mapped[str] = mapped_column(String(40))
+    changes: Mapped[int] = mapped_column(Integer)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PollChoiceRow(Base):
+    """One factor an answer chose, with its rank (1 = first choice)."""
+
+    __tablename__ = "poll_choices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    answer_id: Mapped[int] = mapped_column(
+        ForeignKey("poll_answers.id", ondelete="CASCADE"), index=True
+    )
+    factor: Mapped[str] = mapped_column(String(20))
+    rank: Mapped[int] = mapped_column(Integer)

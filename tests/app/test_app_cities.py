@@ -9,13 +9,10 @@ compared side by side and drawn on a map; user text stays text.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from dashboard.cities import store as cities_store
@@ -26,26 +23,14 @@ from readiness.cities.national import national_context
 from readiness.cities.scoring import score_city
 from readiness.cities.template import template_bytes
 from readiness.i18n import UN_LANGUAGES, format_percent, translate
-from readiness.store.accounts import ENV_ACCOUNTS, ENV_EDITOR_EMAILS
 from readiness.store.engine import open_store
 from readiness.store.errors import DB_ENV_VAR
-from tests.app.test_app_map import APP, TIMEOUT, array
+from tests.app.store_support import open_page_from_link, widgets
+from tests.app.test_app_map import array
 from tests.store.support import KARMOY, read_karmoy
 
 PAGE = "app_pages/cities.py"
 WRITING = "cities_w_"  # the key prefix of every widget that leads to a write
-
-
-@pytest.fixture
-def db(tmp_path, monkeypatch) -> Iterator[str]:
-    """An empty store of this test only; no editor accounts; the page's cached store cleared."""
-    url = f"sqlite:///{tmp_path / 'cities.sqlite3'}"
-    monkeypatch.setenv(DB_ENV_VAR, url)
-    monkeypatch.delenv(ENV_ACCOUNTS, raising=False)
-    monkeypatch.delenv(ENV_EDITOR_EMAILS, raising=False)
-    cities_store.clear()
-    yield url
-    cities_store.clear()
 
 
 @pytest.fixture
@@ -59,25 +44,7 @@ def karmoy(db, raw_dir) -> int:
 
 def open_cities(lang: str = "en", **params: str) -> AppTest:
     """The Cities page from a link (`?lang=`, `?city=`), as a new session opens it."""
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    if lang != "en":
-        at.query_params["lang"] = lang
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def widgets(node: Any) -> list[tuple[str, str, str]]:
-    """(type, key, label) of every widget on the page, sidebar included."""
-    found = []
-    for child in getattr(node, "children", {}).values():
-        if getattr(child, "key", None) is not None or hasattr(child, "form_id"):
-            found.append((child.type, str(child.key or ""), str(getattr(child, "label", ""))))
-        found += widgets(child)
-    return found
+    return open_page_from_link(PAGE, lang, **params)
 
 
 def frame(at: AppTest, column: str, n: int = 0) -> pd.DataFrame:
@@ -87,20 +54,6 @@ def frame(at: AppTest, column: str, n: int = 0) -> pd.DataFrame:
 
 def metrics(at: AppTest) -> dict[str, tuple[str, str]]:
     return {m.proto.label: (m.value, m.proto.delta) for m in at.metric}
-
-
-@pytest.fixture
-def deferred(monkeypatch) -> dict[str, Callable[[], Any]]:
-    """The files the page offers for download, by file name (their data made on a click)."""
-    offered: dict[str, Callable[[], Any]] = {}
-    original = MediaFileManager.add_deferred
-
-    def record(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        offered[str(file_name)] = data_callable
-        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
-    return offered
 
 
 @pytest.mark.parametrize("lang", UN_LANGUAGES)

@@ -21,8 +21,10 @@ PAGES = {
     "data": "app_pages/data_sources.py",
     "upload": "app_pages/upload.py",
     "cities": "app_pages/cities.py",
+    "experiences": "app_pages/experiences.py",
+    "poll": "app_pages/poll.py",
 }
-TITLE_KEYS = {"cities": "cities_page.title"}
+TITLE_KEYS = {"cities": "cities_page.title", "experiences": "experiences_page.title"}
 
 
 def open_in(lang: str, page: str, **params: str) -> AppTest:
@@ -40,8 +42,11 @@ def open_in(lang: str, page: str, **params: str) -> AppTest:
 @pytest.mark.parametrize("page", list(PAGES))
 @pytest.mark.parametrize("lang", UN_LANGUAGES)
 def test_every_page_runs_in_every_language(lang, page, tmp_path, monkeypatch):
-    if page == "cities":  # an empty store of its own, never the checkout's var/
+    if page in {"cities", "experiences", "poll"}:  # a store of its own, never the checkout's var/
         from dashboard.cities.store import clear
+        from dashboard.experiences.reader import clear as clear_reads
+
+        clear_reads()
 
         monkeypatch.setenv("READINESS_DB_URL", f"sqlite:///{tmp_path / 'cities.sqlite3'}")
         clear()

@@ -10,9 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.auth import session as auth_session
-from readiness.store.accounts import ENV_ACCOUNTS, ENV_EDITOR_EMAILS, Throttle, hash_password
+from readiness.store.accounts import ENV_ACCOUNTS, ENV_EDITOR_EMAILS, Throttle
+from tests.app.store_support import PASSWORD, open_function_page, sign_in
 
-PASSWORD = "correct horse battery"
 TIMEOUT = 60
 REFUSED = "Name or password not accepted."
 OIDC = {
@@ -50,11 +50,6 @@ class FakeClock:
         return self.now
 
 
-@pytest.fixture(scope="module")
-def ana_hash() -> str:
-    return hash_password(PASSWORD)
-
-
 @pytest.fixture
 def clock(monkeypatch) -> FakeClock:
     """A fresh throttle on a clock the test moves, so tests do not slow each other down."""
@@ -71,26 +66,11 @@ def local(monkeypatch, ana_hash, clock) -> str:
 
 
 def _app(page=_page, **secrets: object) -> AppTest:
-    at = AppTest.from_function(page, default_timeout=TIMEOUT)
-    # Secrets of the test only (never a secrets.toml on this machine); no [auth]: no OIDC.
-    at.secrets["readiness_test"] = True
-    for key, value in secrets.items():
-        at.secrets[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return open_function_page(page, secrets=secrets)
 
 
 def _editor(at: AppTest) -> str:
     return next(x.value for x in at.text if x.value.startswith("editor: ")).removeprefix("editor: ")
-
-
-def _submit(at: AppTest, name: str, password: str) -> AppTest:
-    at.text_input(key="auth_name").input(name)
-    at.text_input(key="auth_password").input(password)
-    next(b for b in at.button if b.label == "Sign in").click().run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def _shown(at: AppTest) -> list[tuple[str, str]]:
@@ -103,8 +83,8 @@ def _shown(at: AppTest) -> list[tuple[str, str]]:
 
 
 def test_wrong_name_and_wrong_password_look_the_same(local):
-    wrong_name = _submit(_app(), "anna", PASSWORD)
-    wrong_password = _submit(_app(), "ana", "correct horse battery!")
+    wrong_name = sign_in(_app(), "anna", PASSWORD)
+    wrong_password = sign_in(_app(), "ana", "correct horse battery!")
     for at in (wrong_name, wrong_password):
         assert [e.value for e in at.error] == [REFUSED]
         assert _editor(at) == "None"
@@ -118,7 +98,7 @@ def test_wrong_name_and_wrong_password_look_the_same(local):
 
 
 def test_the_right_password_signs_in_and_signing_out_forgets(local):
-    at = _submit(_app(), "Ana", PASSWORD)
+    at = sign_in(_app(), "Ana", PASSWORD)
     assert not at.error and _editor(at) == "ana"
     assert at.session_state["auth_editor"] == "ana"
     assert PASSWORD not in [at.session_state[key] for key in at.session_state]
@@ -132,7 +112,7 @@ def test_the_right_password_signs_in_and_signing_out_forgets(local):
 
 
 def test_another_session_is_not_signed_in(local):
-    ana = _submit(_app(), "ana", PASSWORD)
+    ana = sign_in(_app(), "ana", PASSWORD)
     other = _app()
     assert _editor(ana) == "ana" and _editor(other) == "None"
 
@@ -140,26 +120,26 @@ def test_another_session_is_not_signed_in(local):
 def test_repeated_failures_wait_before_even_the_right_password_is_checked(local, clock):
     at = _app()
     for name in ("bob", "carol", "dan"):  # three failures in this session, any names
-        _submit(at, name, "a wrong password")
+        sign_in(at, name, "a wrong password")
         assert [e.value for e in at.error] == [REFUSED]
-    _submit(at, "ana", PASSWORD)
+    sign_in(at, "ana", PASSWORD)
     assert [w.value for w in at.warning] == ["Too many failed attempts. Wait 1 s, then try again."]
     assert _editor(at) == "None"
     clock.now += 1.0
-    _submit(at, "ana", PASSWORD)
+    sign_in(at, "ana", PASSWORD)
     assert not at.warning and not at.error and _editor(at) == "ana"
 
 
 def test_failures_on_one_name_slow_down_every_session_trying_it(local, clock):
     for _ in range(3):
-        _submit(_app(), "ana", "a wrong password")  # three sessions, one failure each
-    other = _submit(_app(), "ana", PASSWORD)
+        sign_in(_app(), "ana", "a wrong password")  # three sessions, one failure each
+    other = sign_in(_app(), "ana", PASSWORD)
     assert [w.value for w in other.warning] == [
         "Too many failed attempts. Wait 1 s, then try again."
     ]
     clock.now += 0.4
     assert auth_session.THROTTLE.wait([("name", "ana")]) == pytest.approx(0.6)
-    _submit(other, "bob", "a wrong password")  # another name from a fresh session: checked
+    sign_in(other, "bob", "a wrong password")  # another name from a fresh session: checked
     assert [e.value for e in other.error] == [REFUSED]
 
 
@@ -169,14 +149,8 @@ def test_messages_are_in_the_session_language(local):
     at.session_state["lang"] = "fr"
     at.run()
     assert [b.label for b in at.button] == ["Se connecter"]
-    _submit_label(at, "Se connecter", "ana", "a wrong password")
+    sign_in(at, "ana", "a wrong password", button="Se connecter")
     assert [e.value for e in at.error] == ["Nom ou mot de passe non accepté."]
-
-
-def _submit_label(at: AppTest, label: str, name: str, password: str) -> None:
-    at.text_input(key="auth_name").input(name)
-    at.text_input(key="auth_password").input(password)
-    next(b for b in at.button if b.label == label).click().run()
 
 
 def test_require_editor_stops_an_anonymous_write_section(local):
@@ -218,7 +192,7 @@ def test_broken_accounts_disable_sign_in_without_showing_the_hash(monkeypatch, c
 def test_secrets_editors_section_is_read(monkeypatch, clock, ana_hash):
     monkeypatch.delenv(ENV_ACCOUNTS, raising=False)
     at = _app(editors={"ana": ana_hash})
-    _submit(at, "ana", PASSWORD)
+    sign_in(at, "ana", PASSWORD)
     assert _editor(at) == "ana"
 
 

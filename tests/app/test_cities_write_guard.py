@@ -9,51 +9,26 @@ lives only on the server (a browser sends widget values, not session keys) and i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
-from dashboard.auth import session as auth_session
 from dashboard.cities import writes
 from dashboard.cities.forms import EDIT_TABS
 from readiness.cities.template import template_frame
 from readiness.i18n import translate
-from readiness.store.accounts import ENV_ACCOUNTS, Throttle, hash_password
 from tests.app import test_app_cities as cities_tests
-from tests.app.test_app_cities import PAGE, WRITING, open_cities, widgets
+from tests.app.store_support import count_rows, run_with_forged_keys, sign_in, widgets
+from tests.app.test_app_cities import PAGE, WRITING, open_cities
 from tests.app.test_app_map import APP, TIMEOUT
 from tests.cities.karmoy import fill, read_sample
 
-# The fixtures of the page's tests: a store of the test's own, and Karmøy's 14 real values in it.
-db = cities_tests.db
-karmoy = cities_tests.karmoy
-PASSWORD = "correct horse battery staple"
 TABLES = ("cities", "city_values", "city_targets", "audit_log")
 REQUIRED = translate("en", "auth.required")
+karmoy = cities_tests.karmoy  # the page's fixture: Karmøy's 14 real values in the test's store
 
 
 def counts(url: str) -> dict[str, int]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES}
-    finally:
-        engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def ana_hash() -> str:
-    return hash_password(PASSWORD)  # a real argon2id hash, made here
-
-
-@pytest.fixture
-def editors(monkeypatch, ana_hash) -> Iterator[None]:
-    """One local editor account (ana) and a fresh sign-in throttle."""
-    monkeypatch.setenv(ENV_ACCOUNTS, f"ana:{ana_hash}")
-    monkeypatch.setattr(auth_session, "THROTTLE", Throttle())
-    yield
+    return count_rows(url, TABLES)
 
 
 def test_an_anonymous_session_finds_nothing_that_writes(karmoy, db, editors):
@@ -105,12 +80,7 @@ def test_session_keys_set_by_hand_do_not_write(karmoy, db, editors):
         f"{WRITING}add_master": True,
         f"{WRITING}search": "Haugesund",
     }
-    for key, value in forged.items():
-        at.session_state[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    assert not [w for w in widgets(at._tree) if w[1].startswith(WRITING)]
-    at.run()  # and again, as a rerun
+    run_with_forged_keys(at, forged, WRITING)
     assert counts(db) == before
 
 
@@ -163,16 +133,8 @@ def test_a_handler_called_outside_a_page_run_refuses(karmoy, db, editors):
     assert counts(db) == before
 
 
-def _sign_in(at: AppTest) -> AppTest:
-    at.text_input(key="auth_name").input("ana")
-    at.text_input(key="auth_password").input(PASSWORD)
-    next(b for b in at.button if b.label == "Sign in").click().run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
 def test_a_signed_in_editor_creates_imports_and_is_named_in_the_log(db, editors, raw_dir):
-    at = _sign_in(open_cities())
+    at = sign_in(open_cities())
     assert [c.value for c in at.sidebar.caption][-1] == "Signed in as ana (editor)"
     # Create Karmøy by hand (it is not in the GeoNames master), as the form asks.
     at.text_input(key=f"{WRITING}name").input("Karmøy")
@@ -219,7 +181,7 @@ def _labelled(widgets_of_a_kind, label: str):
 
 
 def test_an_editor_corrects_a_value_and_sets_a_target(karmoy, db, editors):
-    at = _sign_in(open_cities(city=str(karmoy)))
+    at = sign_in(open_cities(city=str(karmoy)))
     at.session_state[EDIT_TABS] = "Enter or correct a value"
     at.run()
     kpi = at.selectbox(key=f"{WRITING}value_kpi")

@@ -18,9 +18,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
+
+from readiness.store.errors import DB_ENV_VAR
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -70,6 +72,20 @@ def serve(log: Path, env: dict[str, str] | None = None) -> Iterator[str]:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@contextmanager
+def serve_with_store(
+    tmp_path_factory: pytest.TempPathFactory, name: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, Path]]:
+    """`serve` with a store of its own (an empty SQLite file in a new folder `name`, plus `env`);
+    yields the base URL and the folder. Skips when there is no chromium to drive it."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"chromium not found at {CHROMIUM}; run scripts/ensure-chromium.sh")
+    folder = tmp_path_factory.mktemp(name)
+    env = {**os.environ, DB_ENV_VAR: f"sqlite:///{folder / f'{name}.sqlite3'}", **(env or {})}
+    with serve(folder / "server.log", env) as base:
+        yield base, folder
 
 
 @pytest.fixture(scope="session")
@@ -123,6 +139,36 @@ class Visit:
         return [
             u for u in self.requests if not u.startswith(("http://127.0.0.1", "data:", "blob:"))
         ]
+
+    def shoot_clean(self, shot: Path, height: int) -> None:
+        """No exception on the page; a screenshot of it in `shot` (Streamlit scrolls inside the
+        page: a window `height` pixels tall shows it in one image); nothing left 127.0.0.1."""
+        page: Any = self.page
+        assert page.locator("[data-testid=stException]").count() == 0
+        page.set_viewport_size({"width": 1400, "height": height})
+        page.locator("h1").first.scroll_into_view_if_needed()
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shot))
+        assert not self.external(), self.external()
+
+
+@contextmanager
+def visiting(base: str, timeout: float = 60_000) -> Iterator[Visit]:
+    """A Visit of `base` in a chromium of its own (launched and closed here)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        context = browser.new_context(viewport={"width": 1400, "height": 1800})
+        page = context.new_page()
+        page.set_default_timeout(timeout)
+        v = Visit(page, base)
+        page.on("request", lambda r: v.requests.append(r.url))
+        try:
+            yield v
+        finally:
+            context.close()
+            browser.close()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ whose argon2id hash is made here.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,8 +15,7 @@ import pytest
 
 from readiness.cities.template import template_frame
 from readiness.store.accounts import ENV_ACCOUNTS, hash_password
-from readiness.store.errors import DB_ENV_VAR
-from tests.browser.conftest import CHROMIUM, FLAGS, Visit, serve
+from tests.browser.conftest import Visit, serve_with_store, visiting
 from tests.cities.karmoy import fill, read_sample
 
 pytestmark = pytest.mark.browser
@@ -29,35 +27,16 @@ SHOT = Path(__file__).resolve().parents[1] / ".artifacts" / "cities.png"  # giti
 @pytest.fixture(scope="module")
 def cities_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """`streamlit run app.py` on a free local port, with an empty store and one editor."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"chromium not found at {CHROMIUM}; run scripts/ensure-chromium.sh")
-    folder = tmp_path_factory.mktemp("cities")
-    env = {
-        **os.environ,
-        DB_ENV_VAR: f"sqlite:///{folder / 'cities.sqlite3'}",
-        ENV_ACCOUNTS: f"ana:{hash_password(PASSWORD)}",
-    }
-    with serve(folder / "server.log", env) as base:
-        yield base, folder
+    accounts = {ENV_ACCOUNTS: f"ana:{hash_password(PASSWORD)}"}
+    with serve_with_store(tmp_path_factory, "cities", accounts) as served:
+        yield served
 
 
 @pytest.fixture
 def city_visit(cities_server: tuple[str, Path]) -> Iterator[Visit]:
-    from playwright.sync_api import sync_playwright
-
     base, _ = cities_server
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        context = browser.new_context(viewport={"width": 1400, "height": 1800})
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        v = Visit(page, base)
-        page.on("request", lambda r: v.requests.append(r.url))
-        try:
-            yield v
-        finally:
-            context.close()
-            browser.close()
+    with visiting(base, timeout=30_000) as v:
+        yield v
 
 
 def test_an_editor_creates_karmoy_and_imports_its_values(city_visit, cities_server, raw_dir):
@@ -110,10 +89,4 @@ def test_an_editor_creates_karmoy_and_imports_its_values(city_visit, cities_serv
     assert page.get_by_role("tab", name="Economy").count() == 1
     assert page.locator("[data-testid=stDataFrame]").count() >= 2  # KPIs, national matches
     page.get_by_text("National context: Norway").wait_for()
-    assert page.locator("[data-testid=stException]").count() == 0
-    # Streamlit scrolls inside the page: a tall window shows the city's sections in one image.
-    page.set_viewport_size({"width": 1400, "height": 3400})
-    page.locator("h1").first.scroll_into_view_if_needed()
-    SHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOT))
-    assert not visit.external(), visit.external()
+    visit.shoot_clean(SHOT, height=3400)  # the city's sections in one image

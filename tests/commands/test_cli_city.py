@@ -3,16 +3,12 @@ score, export round trips, files with problems, one-line errors, the audit log, 
 
 from __future__ import annotations
 
-import contextlib
 import getpass
 import importlib.util
 import io
 import json
-import os
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
 
 import pandas as pd
 import pytest
@@ -22,37 +18,13 @@ from readiness.cities.kpis import DIMENSIONS, data_point_label, level_name, load
 from readiness.cities.master import find_cities
 from readiness.cities.scoring import band
 from readiness.cities.targets import load_targets
-from readiness.commands.cli import main
 from readiness.store.engine import open_store
-from tests.store.support import pgtemp
+from tests.commands.cli_support import Out, cli, ok
 
 SAMPLE = "cities/u4ssc_city_values_sample.csv"
 KARMOY = ("--city", "Karmoy", "--country", "NOR", "--lat", "59.2833", "--lon", "5.2833")
 EDITOR = "Ana Lima"
 VALUE_KEYS = ["kpi_code", "data_point", "year", "value", "unit", "source", "data_quality", "note"]
-
-
-class Out(NamedTuple):
-    code: int
-    out: str
-    err: str
-
-
-def cli(*args: str) -> Out:
-    """Run `readiness ...` in this process (as the console script would) and capture it."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(list(args))
-        except SystemExit as stop:  # argparse's own errors
-            code = int(stop.code or 0)
-    return Out(code, out.getvalue(), err.getvalue())
-
-
-def ok(*args: str) -> Out:
-    result = cli(*args)
-    assert result.code == 0, result.err
-    return result
 
 
 def table(result: Out) -> pd.DataFrame:
@@ -364,23 +336,9 @@ def test_help_documents_the_editor():
 
 
 @pytest.fixture(scope="module")
-def pg_url() -> Iterator[tuple[str, str]]:
+def pg_url(postgres_server) -> tuple[str, str]:
     """A database on a throwaway PostgreSQL server (loopback) and the server's password."""
-    bin_dir = pgtemp.find_bin_dir()
-    if bin_dir is None:
-        reason = "PostgreSQL binaries not found; install them with scripts/ensure-postgres.sh"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    server = pgtemp.TempPostgres(bin_dir)
-    try:
-        server.start()
-    except pgtemp.PostgresStartError as error:
-        pytest.fail(f"the test PostgreSQL server did not start: {error}")
-    try:
-        yield server.create_database("city_cli"), server.password
-    finally:
-        server.stop()
+    return postgres_server.create_database("city_cli"), postgres_server.password
 
 
 def test_import_list_score_on_postgresql(karmoy, pg_url, raw_dir):

@@ -8,7 +8,6 @@ they are skipped only when the PostgreSQL binaries are absent.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 
 from readiness.store.cities import Store
 from readiness.store.engine import open_store
-from tests.store.support import pgtemp, read_karmoy
+from tests.store.support import read_karmoy, temp_postgres
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -26,23 +25,7 @@ BACKENDS = ["sqlite", "postgresql"]
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[object]:
     """One throwaway PostgreSQL server for the session."""
-    in_ci = os.environ.get("CI", "").lower() == "true"
-    bin_dir = pgtemp.find_bin_dir()
-    if bin_dir is None:
-        reason = (
-            f"PostgreSQL binaries not found under {pgtemp.PG_ROOT}/*/bin; "
-            "install them with `bash scripts/ensure-postgres.sh`"
-        )
-        if in_ci:
-            pytest.fail(reason)
-        pytest.skip(reason)
-    server = pgtemp.TempPostgres(bin_dir)
-    try:
-        server.start()
-    except pgtemp.PostgresStartError as error:
-        pytest.fail(f"the test PostgreSQL server did not start: {error}")
-    yield server
-    server.stop()
+    yield from temp_postgres()
 
 
 @pytest.fixture(params=BACKENDS)

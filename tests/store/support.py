@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pandas as pd
+import pytest
 from sqlalchemy import event
 
 from readiness.paths import REPO_ROOT
@@ -30,6 +33,30 @@ def _load_pgtemp() -> ModuleType:
 
 
 pgtemp = _load_pgtemp()
+
+
+def temp_postgres() -> Iterator[Any]:
+    """A throwaway PostgreSQL server on 127.0.0.1 for a fixture to yield (`yield from`), stopped
+    when the fixture ends. Under CI (CI=true) a server that cannot start fails the tests;
+    elsewhere they are skipped only when the PostgreSQL binaries are absent."""
+    bin_dir = pgtemp.find_bin_dir()
+    if bin_dir is None:
+        reason = (
+            f"PostgreSQL binaries not found under {pgtemp.PG_ROOT}/*/bin; "
+            "install them with `bash scripts/ensure-postgres.sh`"
+        )
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    server = pgtemp.TempPostgres(bin_dir)
+    try:
+        server.start()
+    except pgtemp.PostgresStartError as error:
+        pytest.fail(f"the test PostgreSQL server did not start: {error}")
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def read_karmoy(raw_dir: Path) -> pd.DataFrame:

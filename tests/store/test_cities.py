@@ -89,7 +89,7 @@ def test_a_city_is_stored_once_per_country(store, karmoy):
     with pytest.raises(StoreError, match="already stored for NOR"):
         store.create_city("KARMOY", "NOR", 59.3, 5.3, editor=EDITOR)
     assert len(store.list_cities()) == 1
-    assert len(store.audit()) == 1  # the refused write left no trace
+    assert len(store.audit(entity=f"city:{karmoy.id}")) == 1  # the refused write left no trace
 
 
 @pytest.mark.parametrize(
@@ -119,7 +119,7 @@ def test_every_write_needs_an_editor(store, karmoy, karmoy_values, editor):
     for write in writes:
         with pytest.raises(StoreError, match="needs the name of the editor"):
             write()
-    assert len(store.audit()) == 1 and store.values(karmoy.id).empty
+    assert len(store.audit(entity=f"city:{karmoy.id}")) == 1 and store.values(karmoy.id).empty
 
 
 def test_import_stores_karmoy_values_as_given(store, karmoy, karmoy_values):
@@ -188,7 +188,7 @@ def test_an_invalid_table_is_refused_whole_with_every_problem(store, karmoy, kar
         "row 15: repeats row 14",
     ):
         assert says in message
-    assert store.values(karmoy.id).empty and len(store.audit()) == 1
+    assert store.values(karmoy.id).empty and len(store.audit(entity=f"city:{karmoy.id}")) == 1
 
 
 def test_codes_are_stored_in_u4ssc_spelling(store, karmoy, karmoy_values):
@@ -214,7 +214,7 @@ def test_values_can_be_entered_corrected_and_removed_one_by_one(store, karmoy):
     assert store.values(karmoy.id).empty
     with pytest.raises(StoreError, match="has no value of EC: ICT: ICT: 4C 4G for 2020"):
         store.delete_value(karmoy.id, "EC: ICT: ICT: 4C", 2020, data_point="4G", editor=EDITOR)
-    actions = store.audit()["action"].tolist()
+    actions = store.audit(entity=f"city:{karmoy.id}")["action"].tolist()
     assert actions == ["delete_value", "set_value", "set_value", "create_city"]
     before_after = [json.loads(d) for d in store.audit(3)["detail"]]
     assert [(d["before"], d.get("after")) for d in before_after] == [
@@ -248,7 +248,7 @@ def test_every_write_is_audited_with_editor_and_utc_time(store, karmoy_values):
     store.set_target(city.id, "EC: ICT: ICT: 1C", 100.0, source="SDG 17.8.1", editor="chen")
     store.delete_city(city.id, editor="dana")
     end = datetime.now(UTC)
-    log = store.audit()
+    log = store.audit(entity=f"city:{city.id}")
     assert log["action"].tolist() == ["delete_city", "set_target", "import_values", "create_city"]
     assert log["editor"].tolist() == ["dana", "chen", "bo", "amina"]
     assert set(log["entity"]) == {f"city:{city.id}"}
@@ -272,3 +272,13 @@ def test_a_file_read_by_the_city_file_reader_imports_as_it_is(store, karmoy, kar
     stored = store.values(karmoy.id)
     assert stored["value"].tolist() == frame["value"].tolist()
     assert store.targets(karmoy.id)["target"].tolist() == [100.0]
+
+
+def test_the_log_of_one_kind_of_entity_leaves_the_others_out(store):
+    city = store.create_city(**KARMOY, editor="amina")
+    code = store.polls.open_poll("Lomé", editor="bo")["code"]
+    everything = store.audit()
+    assert {"city", "poll", "library"} <= {e.split(":")[0] for e in everything["entity"]}
+    assert store.audit(kind="city")["entity"].tolist() == [f"city:{city.id}"]
+    assert store.audit(kind="poll")["entity"].tolist() == [f"poll:{code}"]
+    assert store.audit(kind="cit").empty  # a kind is a whole word, not a prefix of one

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from readiness.data.build import geo, iot, u4ssc
+from readiness.data.build import cases, geo, iot, u4ssc
 from readiness.data.build.countries import build_countries, read_income_history, read_wb_class
 from readiness.data.build.sources import READERS as SOURCE_READERS
 from readiness.data.build.sources import read_un_egdi
@@ -74,6 +74,7 @@ def build_snapshot(
         "NOTICE.md": notice(catalogue).encode("utf-8"),
     }
     files.update(u4ssc.build_u4ssc(raw))  # data/u4ssc/: the U4SSC KPIs and the city master
+    files.update(cases.build_cases(raw, universe))  # data/cases/: the case-study library
     geo_files = geo.build_geo(raw, countries)
     written: dict[str, int] = {}
     for name, payload in files.items():

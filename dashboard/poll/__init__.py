@@ -1,0 +1,1 @@
+"""The live workshop poll: participants answer on their phones, the presenter shows the tally."""
