@@ -46,7 +46,8 @@ def prepare_report(
 
     tell(0.05, t("reports.scoring"))
     keep_warm()  # the browser starts while the data are scored and stays for the next report
-    ctx = scoring_context(snapshot, year, method)
+    studies, factors = published_studies()
+    ctx = scoring_context(snapshot, year, method, studies=studies, factors=factors)
     subject = Subject.economy(code) if kind == "economy" else Subject.group(code)
     report = build_report(snapshot, subject, context=ctx, lang=language())
     with image_server():
@@ -61,6 +62,15 @@ def prepare_report(
     tell(1.0, t("reports.ready"))
     suffix = "" if report.lang == "en" else f"_{report.lang}"  # readiness_KEN_2025_ar.pdf
     return f"{report.filename_stem}{suffix}.{fmt}", data
+
+
+def published_studies() -> tuple[Any, Any]:
+    """The published case studies and their coding as the Experiences page reads them (the
+    store's, or the committed library when the store is down), for the experiences section."""
+    from dashboard.experiences.reader import reader
+
+    found = reader()
+    return found.studies(), found.factors()
 
 
 def report_download(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pandas as pd
+
 from readiness.errors import ReadinessError
 from readiness.reports.context import (
     Context,
@@ -14,7 +16,11 @@ from readiness.reports.model import (
 )
 
 
-def citations(ctx: Context, sources: Iterable[str]) -> tuple[Citation, ...]:
+def citations(
+    ctx: Context, sources: Iterable[str], studies: pd.DataFrame | None = None, lang: str = "en"
+) -> tuple[Citation, ...]:
+    """Every source whose values appear, the targets, the sources of the case `studies` the
+    report lists (title, publisher, year, URL), and the boundaries."""
     cat = ctx.snapshot.catalogue
     out: list[Citation] = []
     seen: set[str] = set()
@@ -55,6 +61,10 @@ def citations(ctx: Context, sources: Iterable[str]) -> tuple[Citation, ...]:
                     t.url,
                 )
             )
+    if studies is not None and len(studies):
+        from readiness.reports.experiences import study_citations
+
+        out += study_citations(studies, lang)
     out.append(
         Citation(
             "BOUNDARIES",

@@ -38,6 +38,10 @@ class Context:
     peers: dict[str, Group | None] = field(default_factory=dict, repr=False)  # memo per ISO3
     earlier: dict[int, Result | None] = field(default_factory=dict, repr=False)  # memo per year
     memo: dict[Any, Any] = field(default_factory=dict, repr=False)  # names, value sources
+    # The published case studies (STUDY_COLUMNS) and their coding (CODING_COLUMNS) for the
+    # experiences section; None: the committed library (readiness.reports.experiences).
+    studies: pd.DataFrame | None = field(default=None, repr=False)
+    study_factors: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def framework(self):
@@ -45,9 +49,17 @@ class Context:
 
 
 def scoring_context(
-    snapshot: Any, year: int | None = None, method: Method | None = None
+    snapshot: Any,
+    year: int | None = None,
+    method: Method | None = None,
+    *,
+    studies: pd.DataFrame | None = None,
+    factors: pd.DataFrame | None = None,
 ) -> Context:
-    """Score every economy for `year` with `method`, with the same Monte Carlo as the CLI."""
+    """Score every economy for `year` with `method`, with the same Monte Carlo as the CLI.
+
+    `studies` and `factors`: the published case studies and their coding (the store's) for the
+    reports' experiences section; without them the section reads the committed library."""
     from readiness.index.uncertainty import UncertaintySpec, run_uncertainty
 
     snapshot, framework, panel = snapshot_inputs(snapshot)
@@ -62,8 +74,9 @@ def scoring_context(
     groups = standard_groups(snapshot.countries, year, snapshot.income_history)
     strengths = result.strengths_weaknesses(n=N_STRENGTHS)
     return Context(
-        snapshot, year, method, result, unc.ranks, groups, strengths, _gap_inputs(snapshot, method)
-    )
+        snapshot, year, method, result, unc.ranks, groups, strengths, _gap_inputs(snapshot, method),
+        studies=studies, study_factors=factors,
+    )  # fmt: skip
 
 
 def result_for_year(ctx: Context, year: int) -> Result | None:

@@ -7,7 +7,7 @@ import pandas as pd
 from readiness.data.groups import Group
 from readiness.errors import ReadinessError
 from readiness.index.result import tier_labels
-from readiness.reports import iot
+from readiness.reports import experiences, iot
 from readiness.reports.citations import citations
 from readiness.reports.context import (
     Context,
@@ -198,6 +198,7 @@ def economy_report(ctx: Context, iso3: str, lang: str = "en") -> Report:
     key = _key_figures(ctx, iso3)
     prio = priority_table(ctx, [iso3])
     region = group_of(ctx, "itu_region", iso3)
+    cases = experiences.economy_part(ctx, iso3, lang)
     sections = [
         Section("scores", "Index and pillars",
                 tables=(Table("Scores, ranks and tiers", score_table(ctx, iso3)),)),
@@ -205,6 +206,7 @@ def economy_report(ctx: Context, iso3: str, lang: str = "en") -> Report:
         _comparison_section(ctx, iso3, lang),
         economy_gaps_section(ctx, iso3, lang),
         *iot.economy_section(ctx, iso3, lang),
+        *cases.sections,
         _strengths_section(ctx, iso3, prio, lang),
         _data_section(ctx, iso3, lang),
         Section("method", "Method", bullets=method_bullets(ctx, lang)),
@@ -226,7 +228,7 @@ def economy_report(ctx: Context, iso3: str, lang: str = "en") -> Report:
         year=ctx.year,
         key_figures=key,
         sections=tuple(sections),
-        citations=citations(ctx, src),
+        citations=citations(ctx, src, cases.studies, lang),
         notes=caveats(country_row(ctx, iso3), lang),
         highlights=highlights,
     )

@@ -324,6 +324,19 @@ def figure_pngs(jobs: Sequence[tuple[Any, int, int]], scale: float = 1.5) -> lis
     return [png for png in out if png is not None]
 
 
+def kept_png(key: str) -> bytes | None:
+    """The image kept under `key` while an image_server is open (None otherwise): a caller
+    that can name a chart by what it is drawn from skips building the figure again."""
+    return _cache.get(key) if _cache is not None else None
+
+
+def keep_png(key: str, png: bytes) -> bytes:
+    """Keep `png` under `key` while an image_server is open; returns it."""
+    if _cache is not None:
+        _cache[key] = png
+    return png
+
+
 def _key(fig: Any, opts: dict[str, Any]) -> str:
     text = fig.to_json() + repr(sorted(opts.items()))
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
@@ -363,7 +376,9 @@ __all__ = [
     "figure_png",
     "figure_pngs",
     "image_server",
+    "keep_png",
     "keep_warm",
+    "kept_png",
     "release_warm",
     "topojson_url",
 ]

@@ -8,7 +8,7 @@ import pandas as pd
 
 from readiness.data.groups import Group
 from readiness.errors import ReadinessError
-from readiness.reports import iot
+from readiness.reports import experiences, iot
 from readiness.reports.citations import citations
 from readiness.reports.context import (
     Context,
@@ -152,6 +152,7 @@ def group_report(ctx: Context, group: Group, lang: str = "en") -> Report:
     key = _key_figures(ctx, members, idx)
     label = short_label(group)
     table = members_table(ctx, members)
+    cases = experiences.group_part(ctx, group, lang)
     sections = [
         Section("map", "Map",
                 figures=(score_map(ctx, members, f"{label}: readiness index", "", lang),)),
@@ -161,6 +162,7 @@ def group_report(ctx: Context, group: Group, lang: str = "en") -> Report:
         _comparison_section(ctx, group, lang),
         group_gaps_section(ctx, group, lang),
         *iot.group_section(ctx, group, lang),
+        *cases.sections,
         _priorities_section(ctx, members, lang),
         Section(
             "data",
@@ -178,7 +180,7 @@ def group_report(ctx: Context, group: Group, lang: str = "en") -> Report:
         year=ctx.year,
         key_figures=key,
         sections=tuple(sections),
-        citations=citations(ctx, src),
+        citations=citations(ctx, src, cases.studies, lang),
         notes=caveats(pd.Series(dtype=object), lang),
         highlights=_highlights(key, table, namer(ctx, lang), lang),
     )

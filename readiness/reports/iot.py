@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from readiness.data.groups import Group
@@ -104,6 +105,40 @@ def _iot_values(ctx: Context) -> pd.DataFrame:
     return ctx.memo[key]
 
 
+def _values_of(ctx: Context, economies: Sequence[str]) -> pd.DataFrame:
+    """`_iot_values` of these economies only (the rows of the rest never change their figures),
+    cut from a per-economy index built once per context."""
+    key = ("iot", "rows by economy")
+    if key not in ctx.memo:
+        ctx.memo[key] = _iot_values(ctx).groupby("iso3", observed=True, sort=False).indices
+    rows = ctx.memo[key]
+    found = [rows[e] for e in dict.fromkeys(economies) if e in rows]
+    if not found:
+        return _iot_values(ctx).iloc[:0]
+    return _iot_values(ctx).iloc[np.sort(np.concatenate(found))]
+
+
+def _selected_of(ctx: Context, economies: Sequence[str]) -> pd.DataFrame:
+    """Of these economies, the one row per IoT measure the profile's table selects (the most
+    recent value in the measure's window up to the reference year), picked once per context for
+    every economy: the table selects the same rows from them as from all values."""
+    from readiness.figures.iot_views import iot_codes
+    from readiness.figures.views import select_values
+
+    key = ("iot", "selected")
+    if key not in ctx.memo:
+        catalogue, values = ctx.snapshot.catalogue, _iot_values(ctx)
+        picked = []
+        for code in iot_codes(catalogue):
+            chosen = select_values(values, code, ctx.year, catalogue.get(code).window)
+            picked.append(chosen.assign(indicator=code))
+        frame = pd.concat(picked, ignore_index=True)[list(values.columns)]
+        ctx.memo[key] = (frame, frame.groupby("iso3", observed=True, sort=False).indices)
+    frame, rows = ctx.memo[key]
+    found = [rows[e] for e in dict.fromkeys(economies) if e in rows]
+    return frame.iloc[np.sort(np.concatenate(found))] if found else frame.iloc[:0]
+
+
 def _count(ctx: Context, iso3: str, code: str, value: object, year: object) -> str:
     """The count behind a per-capita value (exchange points, networks, facilities): the value
     times the population the build divided by. Empty where it is not a whole number (to 0.01),
@@ -112,7 +147,7 @@ def _count(ctx: Context, iso3: str, code: str, value: object, year: object) -> s
     if per is None or is_missing(value) or is_missing(year):
         return ""
     keys = pd.DataFrame({"iso3": [iso3], "year": [int(to_float(year))]})
-    population = float(denominators(_iot_values(ctx), per.by, keys)[0])
+    population = float(denominators(_values_of(ctx, [iso3]), per.by, keys)[0])
     if population != population:  # NaN: no population to give the count back
         return ""
     count = to_float(value) * population / per.scale
@@ -122,8 +157,7 @@ def _count(ctx: Context, iso3: str, code: str, value: object, year: object) -> s
 
 def _source_ids(ctx: Context, iso3: str) -> dict[tuple[str, int], str]:
     """(indicator, year) -> the source id of the economy's value, user data said as such."""
-    vals = _iot_values(ctx)
-    own = vals[vals["iso3"] == iso3]
+    own = _values_of(ctx, [iso3])
     out = {}
     for code, year, source in zip(own["indicator"], own["year"], own["source"], strict=True):
         text = str(source)
@@ -189,7 +223,8 @@ def economy_tables(ctx: Context, iso3: str, lang: str) -> EconomyTables:
     members = {k: list(g.members) if g is not None else [] for k, g in beside.items()}
     snap = ctx.snapshot
     flags = snap.flags[snap.flags["iso3"] == iso3]  # the table notes this economy's flags only
-    rows = iot_table(snap.catalogue, _iot_values(ctx), flags, ctx.result, iso3,
+    nearby = _selected_of(ctx, [iso3, *members["peers"], *members["region"]])
+    rows = iot_table(snap.catalogue, nearby, flags, ctx.result, iso3,
                      members["peers"], members["region"], lang)  # fmt: skip
     standing = pillar_standing(ctx.result, iso3, members["peers"], members["region"])
     pillar = {

@@ -53,6 +53,12 @@ AXIS_TITLES = {
 }
 # Figure columns read as codes (colours by band or tier), never translated.
 CODE_COLUMNS = frozenset({"iso3", "band", "tier", "code"})
+# Table columns (catalogue keys of their names) quoting sources as they publish them: their
+# figures stay as written ("2,000 villages" in a title).
+VERBATIM_COLUMNS = ("report_experiences.column.study",)
+# Figures whose builder writes their text in the report's language from codes (the experiences
+# section's factor counts): title and data left as built.
+OWN_LANGUAGE_FIGURES = frozenset({"factor_counts"})
 
 
 def phrase_key(english: str) -> str:
@@ -188,8 +194,10 @@ def numbers_written(report: Report, lang: str) -> Report:
     def written(text: str) -> str:
         return local_numbers(text, lang)
 
+    verbatim = frozenset(translate(lang, key) for key in VERBATIM_COLUMNS)
+
     def section(s: Section) -> Section:
-        tables = tuple(replace(t, frame=_text_cells(t.frame, written)) for t in s.tables)
+        tables = tuple(replace(t, frame=_text_cells(t.frame, written, verbatim)) for t in s.tables)
         return replace(s, tables=tables)
 
     return replace(
@@ -270,6 +278,8 @@ def _figure(spec: FigureSpec, tr: _Translator, lang: str) -> FigureSpec:
         options["labels"] = tuple((b, str(tr(b))) for b in bands)
     elif spec.kind == "indicator_bars":
         options["labels"] = (("no data", str(tr("no data"))),)
+    if spec.kind in OWN_LANGUAGE_FIGURES:  # drawn from codes, labelled in the language
+        return replace(spec, options=tuple(sorted(options.items())))
     return replace(
         spec,
         title=str(tr(spec.title)),

@@ -61,11 +61,13 @@ KEPT = {
 # Code references the text quotes (a command, a module, a file).
 CODE = re.compile(r"`[^`]*`|\breadiness(\.\w+)+|docs/\S+|https?://\S+")
 # Columns whose cells are codes, numbers or source names, never translated.
-CODE_COLUMNS = {"iso3", "ISO3", "code", "band", "tier", "Source", "Missing members", "#"}
+# "Study and source": a case study's place, technology and source, as published.
+CODE_COLUMNS = {"iso3", "ISO3", "code", "band", "tier", "Source", "Missing members", "#",
+                "Study and source"}  # fmt: skip
 # A chart's own column names (read by the chart, never shown); its other columns are legends.
 CHART_KEYS = {"iso3", "name", "score", "component", "indicator", "pillar", "progress", "band",
-              "tier"}  # fmt: skip
-CHART_CODES = {"iso3", "band", "tier"}
+              "tier", "factor", "side", "studies", "n_studies"}  # fmt: skip
+CHART_CODES = {"iso3", "band", "tier", "factor", "side"}
 
 
 def is_label(text: str) -> bool:

@@ -1,5 +1,5 @@
-"""The PDF writer's fpdf2 speed-ups: cached fonts and linear line widths change no byte of a file;
-the table measured once draws the same pages."""
+"""The PDF writer's fpdf2 speed-ups: cached fonts, linear line widths and one-line text change no
+byte of a file; the table measured once draws the same pages."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from fpdf.line_break import CurrentLine
+from fpdf.line_break import CurrentLine, MultiLineBreak
 from fpdf.table import Table
 
 from readiness.reports import build
@@ -50,6 +50,7 @@ def test_same_bytes_as_plain_fpdf2(reports, monkeypatch) -> None:
 
     monkeypatch.setattr(pdf, "add_font", plain_add_font)
     monkeypatch.setattr(CurrentLine, "width", pdf_speed._FPDF_WIDTH)
+    monkeypatch.setattr(MultiLineBreak, "get_line", pdf_speed._FPDF_GET_LINE)
     plain = [pdf.write_pdf(r, {}) for r in reports]
     for r, a, b, c in zip(reports, fast, fast_again, plain, strict=True):
         assert a == c, f"{r.subject.code} {r.lang}: the patched writer changed the file"
@@ -76,3 +77,51 @@ def test_table_measured_once_draws_the_same_pages(reports, monkeypatch, tmp_path
             pages[name] = [p.read_bytes() for p in sorted(tmp_path.glob(f"{prefix.name}-*.png"))]
         assert pages["fast"], r.lang
         assert pages["fast"] == pages["plain"], f"{r.subject.code} {r.lang}: pages differ"
+
+
+def test_line_breaking_same_lines_as_fpdf2(monkeypatch) -> None:
+    """The one-fragment line breaking gives fpdf2's lines on awkward text: words longer than the
+    cell, runs of spaces, a space where the line is full, close fits, justified text, and
+    characters it leaves to fpdf2 (line break, no-break space, soft hyphen, zero-width space)."""
+    import random
+
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    if not pdf.FONT_REGULAR.exists():
+        pytest.skip("DejaVu Sans is not installed")
+    assert pdf_speed.install_line_widths()
+    rng = random.Random(23)
+    words = ["a", "IoT", "readiness", "connectivity", "Kiribati", "2021-2022", "(n/a)",
+             "antidisestablishmentarianism-and-more", "0.34", "Ēwe", "Связь"]  # fmt: skip
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 40))) for _ in range(60)]
+    texts += ["a  b   c    d", "trailing   ", "   leading", "x" * 90, "line\nbreak",
+              "no\u00a0break space", "soft\u00adhyphen", "zero\u200bwidth space", ""]  # fmt: skip
+    widths = (9.0, 11.5, 20.0, 33.3, 47.25, 90.0, 180.0)
+    used = []
+    fast_line = pdf_speed._fast_line
+
+    def counting(self):
+        line = fast_line(self)
+        used.append(line is not None)
+        return line
+
+    def document() -> bytes:
+        doc = FPDF()
+        doc.set_creation_date(FIXED)
+        pdf_speed.add_font(doc, "DejaVu", "", pdf.FONT_REGULAR)
+        doc.add_page()
+        for size in (7, 10):
+            doc.set_font("DejaVu", "", size)
+            for width in widths:
+                for align in ("L", "J", "R"):
+                    for text in texts:
+                        doc.multi_cell(width, 4, text, align=align, new_x=XPos.LMARGIN,
+                                       new_y=YPos.NEXT)  # fmt: skip
+        return bytes(doc.output())
+
+    monkeypatch.setattr(pdf_speed, "_fast_line", counting)
+    fast = document()
+    assert sum(used) > 1000 and not all(used)  # both the fast path and fpdf2's own ran
+    monkeypatch.setattr(MultiLineBreak, "get_line", pdf_speed._FPDF_GET_LINE)
+    assert document() == fast

@@ -101,10 +101,29 @@ def test_chart_axes_and_labels_are_in_the_language(reports):
 def test_files_read_back_in_the_script(reports, lang):
     report = reports[lang]
     for fmt, read in (("pdf", pdf_text), ("docx", docx_text), ("pptx", pptx_text)):
-        text = re.sub(r"https?://\S+", "", read(write_report(report, fmt, {})))  # URLs have ?
+        raw = read(write_report(report, fmt, {}))
+        text = re.sub(r"https?://\S+", "", raw)  # URLs have ?
         assert len(SCRIPTS[lang].findall(text)) > 200, fmt
         assert "\ufffd" not in text, fmt
-        assert "?" not in text, (fmt, text[text.find("?") - 40 : text.find("?") + 10])
+        # A "?" stands for a glyph no font has, unless the report has one there (a source's
+        # title in the experiences section: "Are we building it the wrong way?").
+        own = _question_marks(report)
+        flat = re.sub(r"\s+", "", raw)  # a URL the PDF wraps over two lines, read as one
+        for url in {c.url for c in report.citations if c.url}:
+            flat = flat.replace(url, "")
+        assert flat.count("?") <= own, (fmt, text[text.find("?") - 40 : text.find("?") + 10])
+
+
+def _question_marks(report) -> int:
+    """How many "?" the report's own text holds, outside URLs."""
+    texts = [report.title, report.subtitle, *report.notes, *report.highlights]
+    for s in report.sections:
+        texts += [s.title, *s.paragraphs, *s.bullets]
+        for table in s.tables:
+            texts += [table.title, table.note, *map(str, table.frame.columns)]
+            texts += [str(v) for v in table.frame.to_numpy().ravel()]
+    texts += [f"{c.title} {c.producer} {c.licence} {c.citation}" for c in report.citations]
+    return sum(re.sub(r"https?://\S+", "", text).count("?") for text in texts)
 
 
 @needs_fonts

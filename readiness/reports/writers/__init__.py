@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from readiness.errors import ReadinessError
-from readiness.reports.model import Report
+from readiness.reports.model import FigureSpec, Report
 
 ReportFormat = Literal["docx", "pdf", "pptx"]
 FORMATS: tuple[str, ...] = get_args(ReportFormat)
@@ -30,18 +30,45 @@ def figure_images(
 
     `progress(done, total, title)` is called before each figure (for a progress bar).
     """
-    from readiness.figures.report_charts import figure_size, render
-    from readiness.reports.export import figure_pngs
+    from readiness.figures.report_charts import figure_size
+    from readiness.reports.export import figure_pngs, keep_png, kept_png
 
     todo = [(section.key, spec) for section in report.sections for spec in section.figures]
-    jobs = []
-    for k, (_, spec) in enumerate(todo):
+    out: dict[str, bytes] = {}
+    jobs, drawn = [], []
+    for k, (key, spec) in enumerate(todo):
         if progress is not None:
             progress(k, len(todo), spec.title)
-        fig = render(spec)
+        same = spec_key(spec, report.lang)
+        png = kept_png(same)
+        if png is not None:  # the same chart as another report's (a batch's region chart)
+            out[image_key(key, spec.key)] = png
+            continue
+        fig = chart(spec)
         jobs.append((fig, *figure_size(fig)))
-    pngs = figure_pngs(jobs, REPORT_SCALE)
-    return {image_key(key, spec.key): png for (key, spec), png in zip(todo, pngs, strict=True)}
+        drawn.append((image_key(key, spec.key), same))
+    for (name, same), png in zip(drawn, figure_pngs(jobs, REPORT_SCALE), strict=True):
+        out[name] = keep_png(same, png)
+    return {image_key(key, spec.key): out[image_key(key, spec.key)] for key, spec in todo}
+
+
+def spec_key(spec: FigureSpec, lang: str) -> str:
+    """What a chart image depends on: its kind, title, options, data and language (not its
+    caption or key, which the writers print beside it), and the image scale."""
+    import hashlib
+
+    text = "\x1f".join([spec.kind, spec.title, repr(spec.options), lang, str(REPORT_SCALE),
+                        spec.data.to_csv(index=False), repr(list(spec.data.dtypes))])  # fmt: skip
+    return "spec:" + hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def chart(spec: FigureSpec) -> Any:
+    """The Plotly figure of a report's FigureSpec (`readiness.figures.report_charts.render`;
+    the experiences section registers its factor counts chart there)."""
+    import readiness.reports.experiences  # noqa: F401  (registers the factor counts chart)
+    from readiness.figures.report_charts import render
+
+    return render(spec)
 
 
 def label_separator(lang: str) -> str:
@@ -76,6 +103,6 @@ def write_report(report: Report, fmt: str, images: Mapping[str, bytes] | None = 
 
 
 __all__ = [
-    "FORMATS", "MEDIA_TYPES", "ReportFormat", "figure_images", "image_key", "label_separator",
-    "write_report",
+    "FORMATS", "MEDIA_TYPES", "ReportFormat", "chart", "figure_images", "image_key",
+    "label_separator", "write_report",
 ]  # fmt: skip

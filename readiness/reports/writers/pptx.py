@@ -14,7 +14,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from readiness.i18n import LANGUAGE_TAGS, RTL_LANGUAGES, normal_language, translate
-from readiness.reports.model import FigureSpec, Report, Table
+from readiness.reports.model import FigureSpec, Report, Section, Table
 from readiness.reports.writers import image_key, label_separator
 from readiness.reports.writers import pptx_charts as charts
 from readiness.uploads.safe import office_text
@@ -23,8 +23,9 @@ WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MAX_TABLE_ROWS = 12
 TITLE_ONLY, CONTENT = 5, 1  # the default template's layouts: title only, title and content
 FINDINGS_PER_SLIDE = 4
-# Slides in deck order: ("figure", section key, figure key), ("table", section key, index) or
-# ("bullets", section key, 0): a section's drafted findings, a few a slide.
+# Slides in deck order: ("figure", section key, figure key), ("table", section key, index),
+# ("bullets", section key, 0): a section's drafted findings, a few a slide, or ("experiences",
+# section key, 0): the factor counts chart beside three of the studies.
 DECK: tuple[tuple[str, str, str | int], ...] = (
     ("figure", "map", "map"),
     ("table", "scores", 0),
@@ -38,6 +39,7 @@ DECK: tuple[tuple[str, str, str | int], ...] = (
     ("table", "iot", 0),
     ("table", "iot", 1),
     ("table", "iot", 2),
+    ("experiences", "experiences", 0),
     ("table", "priorities", 0),
     ("figure", "strengths", "indicators"),
     ("table", "strengths", 0),
@@ -80,6 +82,9 @@ def write_pptx(report: Report, images: Mapping[str, bytes]) -> bytes:
             continue
         if what == "bullets":
             _bullet_slides(prs, section.title, list(section.bullets), key_notes)
+            continue
+        if what == "experiences":
+            _experiences_slide(prs, report.lang, section, images, key_notes)
             continue
         spec = next((f for f in section.figures if f.key == ref), None)
         chart = f"{figure}{sep}{spec.title}. {spec.caption}" if spec is not None else ""
@@ -194,6 +199,39 @@ def _figure_slide(prs, spec: FigureSpec, png: bytes, notes: list[str]) -> None:
     cap.text_frame.text = office_text(spec.caption)
     cap.text_frame.paragraphs[0].font.size = Pt(10)
     _notes(slide, notes)
+
+
+def _experiences_slide(
+    prs, lang: str, section: Section, images: Mapping[str, bytes], notes: list[str]
+) -> None:
+    """One slide: the factor counts chart (left) beside three of the studies (right); without a
+    chart, the section's findings. The notes carry the findings and the studies' lines."""
+    from PIL import Image
+
+    from readiness.reports.experiences import FIGURE_KEY, deck_lines
+
+    studies = deck_lines(section)
+    slide = _titled(prs, section.title)
+    png = images.get(image_key(section.key, FIGURE_KEY))
+    left = Inches(0.5)
+    if png is not None:
+        with Image.open(io.BytesIO(png)) as im:
+            w, h = im.size
+        scale = min(Inches(7.2) / w, Inches(5.7) / h)
+        slide.shapes.add_picture(io.BytesIO(png), left, Inches(1.4),
+                                 width=Emu(int(w * scale)), height=Emu(int(h * scale)))  # fmt: skip
+        left = Inches(7.9)
+    box = slide.shapes.add_textbox(left, Inches(1.5), WIDTH - left - Inches(0.5), Inches(5.6))
+    frame = box.text_frame
+    frame.word_wrap = True
+    lines = studies or [*section.paragraphs[-1:], *section.bullets[:3]]  # none: say so
+    head = translate(lang, "report_experiences.deck.studies") if studies else ""
+    for k, line in enumerate([head, *lines] if head else lines):
+        p = frame.paragraphs[0] if k == 0 else frame.add_paragraph()
+        p.text = office_text(line if (head and k == 0) else "\u2022 " + line)
+        p.font.size = Pt(14 if head and k == 0 else 12)
+        p.font.bold = bool(head and k == 0)
+    _notes(slide, [*notes, *section.bullets, *studies])
 
 
 def _table_slide(prs, table: Table, notes: list[str]) -> None:
