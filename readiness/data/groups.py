@@ -102,6 +102,17 @@ def resolve_group(name: str, groups: dict[str, Group]) -> Group:
     raise ReadinessError(f"unknown group '{name}'{hint} known groups: {', '.join(groups)}")
 
 
+def group_by_name(name: str, groups: dict[str, Group]) -> Group:
+    """The group with this label (Africa, Low income; any case) or code (LDC, ITU_AFR, LMC...),
+    or a ReadinessError with suggestions."""
+    wanted = name.strip().casefold()
+    for g in groups.values():
+        labels = {g.label.casefold(), g.label.removeprefix("ITU-D region: ").casefold()}
+        if wanted in labels:
+            return g
+    return resolve_group(name, groups)
+
+
 @dataclass(frozen=True)
 class GroupMean:
     simple: float

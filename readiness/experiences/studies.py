@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from readiness.data.build.cases import STUDY_COLUMNS
-from readiness.data.groups import Group, resolve_group, standard_groups
+from readiness.data.groups import Group, group_by_name, standard_groups
 from readiness.errors import ReadinessError
 from readiness.experiences.coding import split_phrases
 from readiness.experiences.vocabulary import CASES_DIR, FACTORS, SIDES, STAGES
@@ -55,13 +55,7 @@ def economies_of(studies: pd.DataFrame) -> pd.DataFrame:
 def find_group(name: str, countries: pd.DataFrame) -> Group:
     """A standard group by code (LDC, LLDC, SIDS, ITU_AFR, LIC...) or label (Africa, Low income),
     as the reports resolve it (readiness.reports.context.find_group): current income groups."""
-    groups = standard_groups(countries)
-    wanted = name.strip().casefold()
-    for g in groups.values():
-        labels = {g.label.casefold(), g.label.removeprefix("ITU-D region: ").casefold()}
-        if wanted in labels:
-            return g
-    return resolve_group(name, groups)
+    return group_by_name(name, standard_groups(countries))
 
 
 def _countries(countries: pd.DataFrame | None) -> pd.DataFrame:

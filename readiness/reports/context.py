@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from readiness.data.groups import Group, resolve_group, standard_groups
+from readiness.data.groups import Group, group_by_name, standard_groups
 from readiness.errors import ReadinessError
 from readiness.index.engine import build_index
 from readiness.index.inputs import data_for_year, snapshot_inputs
@@ -128,13 +128,7 @@ def resolve_subject(snapshot: Any, country: str | None = None, group: str | None
 
 def find_group(snapshot: Any, name: str, year: int | None) -> Group:
     """A standard group by code (LDC, ITU_AFR, LMC...) or by label (Africa, Low income...)."""
-    groups = standard_groups(snapshot.countries, year, snapshot.income_history)
-    wanted = name.strip().casefold()
-    for g in groups.values():
-        labels = {g.label.casefold(), g.label.removeprefix("ITU-D region: ").casefold()}
-        if wanted in labels:
-            return g
-    return resolve_group(name, groups)
+    return group_by_name(name, standard_groups(snapshot.countries, year, snapshot.income_history))
 
 
 def components(ctx: Context) -> list[str]:

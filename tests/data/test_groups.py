@@ -7,7 +7,13 @@ import math
 import pandas as pd
 import pytest
 
-from readiness.data.groups import custom_group, group_mean, resolve_group, standard_groups
+from readiness.data.groups import (
+    custom_group,
+    group_by_name,
+    group_mean,
+    resolve_group,
+    standard_groups,
+)
 from readiness.errors import ReadinessError
 
 
@@ -64,3 +70,12 @@ def test_custom_group_checks_codes(snapshot):
     assert g.members == ("KEN", "UGA")
     with pytest.raises(ReadinessError, match="unknown economy code"):
         custom_group("MINE", "x", ["KEN", "ZZZ"], snapshot.countries)
+
+
+def test_a_group_by_its_label_or_code_else_suggestions(snapshot):
+    groups = standard_groups(snapshot.countries)
+    assert group_by_name("Africa", groups).code == "ITU_AFR"  # the label, without "ITU-D region: "
+    assert group_by_name(" low income ", groups).code == "LIC"
+    assert group_by_name("ldc", groups).code == "LDC"
+    with pytest.raises(ReadinessError, match="did you mean"):
+        group_by_name("LDCS", groups)
