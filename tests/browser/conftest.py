@@ -98,7 +98,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser(server: str) -> Iterator[object]:
+def browser() -> Iterator[object]:
+    """One chromium for the whole session. Playwright's sync API owns this thread's event loop
+    while it runs, so a second `sync_playwright()` in the same thread fails: every test opens
+    contexts of this one (`visiting`), and code that needs its own runs in a thread of its own
+    (tests/deploy/test_cluster.py)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"chromium not found at {CHROMIUM}; run scripts/ensure-chromium.sh")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -153,30 +159,20 @@ class Visit:
 
 
 @contextmanager
-def visiting(base: str, timeout: float = 60_000) -> Iterator[Visit]:
-    """A Visit of `base` in a chromium of its own (launched and closed here)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        context = browser.new_context(viewport={"width": 1400, "height": 1800})
-        page = context.new_page()
-        page.set_default_timeout(timeout)
-        v = Visit(page, base)
-        page.on("request", lambda r: v.requests.append(r.url))
-        try:
-            yield v
-        finally:
-            context.close()
-            browser.close()
+def visiting(browser: Any, base: str, timeout: float = 60_000) -> Iterator[Visit]:
+    """A Visit of `base` in a fresh context of the session's chromium (`browser`)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1800})
+    page = context.new_page()
+    page.set_default_timeout(timeout)
+    v = Visit(page, base)
+    page.on("request", lambda r: v.requests.append(r.url))
+    try:
+        yield v
+    finally:
+        context.close()
 
 
 @pytest.fixture
 def visit(browser: object, server: str) -> Iterator[Visit]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1800})  # type: ignore[attr-defined]
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    v = Visit(page, server)
-    page.on("request", lambda r: v.requests.append(r.url))
-    yield v
-    context.close()
+    with visiting(browser, server) as v:
+        yield v

@@ -33,9 +33,9 @@ def cities_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
 
 
 @pytest.fixture
-def city_visit(cities_server: tuple[str, Path]) -> Iterator[Visit]:
+def city_visit(browser: object, cities_server: tuple[str, Path]) -> Iterator[Visit]:
     base, _ = cities_server
-    with visiting(base, timeout=30_000) as v:
+    with visiting(browser, base, timeout=30_000) as v:
         yield v
 
 

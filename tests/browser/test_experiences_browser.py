@@ -29,8 +29,8 @@ def experiences_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
 
 
 @pytest.fixture
-def visit(experiences_server: str) -> Iterator[Visit]:
-    with visiting(experiences_server) as v:
+def visit(browser: object, experiences_server: str) -> Iterator[Visit]:
+    with visiting(browser, experiences_server) as v:
         yield v
 
 
