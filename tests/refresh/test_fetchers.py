@@ -106,7 +106,9 @@ def test_itu_token_sent_as_header_never_shown(
     secret = "tok-4f9a-not-for-logs"
     replay.token = secret
     seen: list[str] = []
-    client = Http(timeout=0.5, retries=0, progress=lambda *a: seen.append(repr(a)))
+    # No retry, so that the 401 is the first answer; a timeout a busy CI machine can keep (0.5 s
+    # failed once while the suite's other processes held both cores).
+    client = Http(timeout=5.0, retries=0, progress=lambda *a: seen.append(repr(a)))
     with pytest.raises(FetchError) as refused:  # no token set: the service says 401
         SOURCES["itu"].fetch(raw_copy, client, catalogue)
     assert "HTTP 401" in str(refused.value) and secret not in str(refused.value)
