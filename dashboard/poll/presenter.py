@@ -142,17 +142,6 @@ def readable(table: pd.DataFrame, by: str) -> pd.DataFrame:
     return out.sort_values(t("poll.col_participants"), ascending=False, kind="stable")
 
 
-def as_text_times(workshop: dict, answers: pd.DataFrame) -> tuple[dict, pd.DataFrame]:
-    """The workshop and answers with their times as UTC ISO text, alike in CSV, Excel (which
-    takes no time zone) and JSON (which takes no datetime)."""
-    text = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in workshop.items()}
-    out = answers.copy()
-    if "answered_at" in out.columns:
-        stamps = pd.to_datetime(out["answered_at"], utc=True)
-        out["answered_at"] = stamps.dt.strftime("%Y-%m-%dT%H:%M:%SZ").astype(object)
-    return text, out
-
-
 def _downloads(code: str) -> None:
     """The poll's tally and answers as CSV, Excel and JSON, made when clicked."""
     lang = language()
@@ -161,8 +150,9 @@ def _downloads(code: str) -> None:
 
         def data(fmt: str = fmt) -> bytes:
             store = polls()
-            workshop, answers = as_text_times(store.workshop(code), store.answers(code))
-            return export_poll(workshop, store.tally(code), answers, fmt, lang=lang)
+            # export_poll writes the times as UTC ISO 8601 text in every format
+            return export_poll(store.workshop(code), store.tally(code), store.answers(code), fmt,
+                               lang=lang)  # fmt: skip
 
         row.download_button(
             t(f"poll.download_{fmt}"),

@@ -75,3 +75,20 @@ def test_poll_export():
     assert not any(str(v).startswith("=") for v in sheets["notes"]["text"])
     with pytest.raises(ReadinessError, match="export format"):
         export_poll(workshop, tally, answers, "pdf")
+
+
+def test_a_poll_as_the_store_gives_it_exports_its_times_as_utc_text():
+    """The store's workshop and answers carry aware UTC datetimes: Excel takes no time zone and
+    JSON no datetime, so every format writes them as ISO 8601 text."""
+    import datetime as dt
+
+    opened = dt.datetime(2026, 12, 7, 9, 30, tzinfo=dt.UTC)
+    workshop = {"code": "K7MQ2X", "title": "Lomé", "created_at": opened, "closed_at": None}
+    tally = pd.DataFrame({"factor": ["finance"], "rank1": [1], "answers": [1], "share": [1.0]})
+    answers = pd.DataFrame({"iso3": ["TGO"], "factors": ["finance"],
+                            "answered_at": [pd.Timestamp(opened)]})  # fmt: skip
+    doc = json.loads(export_poll(workshop, tally, answers, "json"))
+    assert doc["workshop"]["created_at"] == "2026-12-07T09:30:00+00:00"
+    assert doc["answers"][0]["answered_at"] == "2026-12-07T09:30:00+00:00"
+    book = pd.read_excel(io.BytesIO(export_poll(workshop, tally, answers, "xlsx")), None)
+    assert book["answers"]["answered_at"].tolist() == ["2026-12-07T09:30:00+00:00"]
