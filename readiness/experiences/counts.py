@@ -91,16 +91,33 @@ def related_studies(
 
     region: a group code or label (ITU_AFR, Africa); by default the economy's ITU-D region."""
     iso = iso3.strip().upper()
-    has = studies["economies"].map(lambda f: set(list_field(f)))
-    own = has.map(lambda e: iso in e)
-    peer_set = {p.strip().upper() for p in peers} - {iso}
-    of_peers = has.map(lambda e: bool(e & peer_set)) & ~own
     table = _countries(countries)
     if region is None:
         match = table.loc[table["iso3"] == iso, "itu_region"]
         name = str(match.iloc[0]) if len(match) and isinstance(match.iloc[0], str) else None
     else:
         name = region
-    members = set(find_group(name, table).members) if name else set()
-    of_region = has.map(lambda e: bool(e & members)) & ~own & ~of_peers
+    members = find_group(name, table).members if name else ()
+    return split_related(studies, iso, peers=peers, region_members=members)
+
+
+def split_related(
+    studies: pd.DataFrame,
+    iso3: str,
+    *,
+    peers: Iterable[str] = (),
+    region_members: Iterable[str] = (),
+    economies: pd.Series | None = None,
+) -> dict[str, pd.DataFrame]:
+    """`related_studies` with the region's members given: the economy's own studies, then its
+    peers', then the rest of the region's, none repeated. `economies`: each study's economies
+    as sets, when the caller keeps them (a report batch), else read from the studies."""
+    if economies is None:
+        economies = studies["economies"].map(lambda f: frozenset(list_field(f)))
+    iso = iso3.strip().upper()
+    own = economies.map(lambda e: iso in e)
+    peer_set = {p.strip().upper() for p in peers} - {iso}
+    of_peers = economies.map(lambda e: bool(e & peer_set)) & ~own
+    members = set(region_members)
+    of_region = economies.map(lambda e: bool(e & members)) & ~own & ~of_peers
     return {"own": studies[own], "peers": studies[of_peers], "region": studies[of_region]}

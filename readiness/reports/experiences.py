@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from readiness.data.groups import Group
-from readiness.experiences.counts import factor_counts, top_factors
+from readiness.experiences.counts import factor_counts, split_related, top_factors
 from readiness.experiences.studies import list_field
 from readiness.experiences.vocabulary import FACTORS, factor_label, sector_label, stage_label
 from readiness.i18n import local_figure, translate
@@ -346,17 +346,17 @@ def economy_part(ctx: Context, iso3: str, lang: str) -> Part:
 def _related(
     ctx: Context, iso3: str, peers: Group | None, region: Group | None
 ) -> dict[str, pd.DataFrame]:
-    """The economy's own studies, its peers' and its region's, none repeated: what
-    readiness.experiences.counts.related_studies returns (the tests compare them), found with
-    the context's peers and region rather than by resolving the region once more per member."""
+    """The economy's own studies, its peers' and its region's, none repeated
+    (readiness.experiences.counts.split_related), with the context's peers and region rather
+    than resolving the region once more per member."""
     studies, _ = published(ctx)
-    sets = _economy_sets(ctx)
-    own = sets.map(lambda e: iso3 in e)
-    peer_set = set(peers.members) - {iso3} if peers is not None else set()
-    of_peers = sets.map(lambda e: bool(e & peer_set)) & ~own
-    members = set(region.members) if region is not None else set()
-    of_region = sets.map(lambda e: bool(e & members)) & ~own & ~of_peers
-    return {"own": studies[own], "peers": studies[of_peers], "region": studies[of_region]}
+    return split_related(
+        studies,
+        iso3,
+        peers=peers.members if peers is not None else (),
+        region_members=region.members if region is not None else (),
+        economies=_economy_sets(ctx),
+    )
 
 
 def _economy_sets(ctx: Context) -> pd.Series:
