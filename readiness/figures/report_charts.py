@@ -12,7 +12,8 @@ import functools
 import html
 import re
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -220,7 +221,7 @@ def gap_bars(
     return _layout(fig, title, 140 + (14 + 12 * lines) * len(rows))
 
 
-_BUILDERS = {
+_BUILDERS: dict[str, Callable[[Any], go.Figure]] = {
     "map": lambda spec: score_map(
         spec.data,
         spec.title,
@@ -236,6 +237,12 @@ _BUILDERS = {
     "spread_box": lambda spec: spread_box(spec.data, spec.title),
     "gap_bars": lambda spec: gap_bars(spec.data, spec.title, dict(spec.option("labels", ()))),
 }
+
+
+def register(kind: str, builder: Callable[[Any], go.Figure]) -> None:
+    """Let `render` draw figure specs of `kind` with `builder` (a higher layer's chart, such as
+    the experiences section's, which this layer cannot import); the first registration holds."""
+    _BUILDERS.setdefault(kind, builder)
 
 
 def render(spec) -> go.Figure:

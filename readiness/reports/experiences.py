@@ -416,7 +416,7 @@ def register_chart() -> None:
     layer cannot import the experiences layer, so the chart's builder is handed to it here."""
     from readiness.figures import report_charts
 
-    report_charts._BUILDERS.setdefault(FIGURE_KIND, factor_figure)
+    report_charts.register(FIGURE_KIND, factor_figure)
 
 
 register_chart()
