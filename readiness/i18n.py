@@ -50,7 +50,10 @@ def messages(language: str) -> dict[str, str]:
     path = LOCALES_DIR / f"{language}.yaml"
     if not path.exists():
         return {}
-    flat = _flatten(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    # libyaml's loader where PyYAML has it: 0.01-0.03 s a catalogue against 0.09-0.17 s, paid
+    # by every process that prints a text (a batch's writers too); both give the same tree.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    flat = _flatten(yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {})
     if language in RTL_LANGUAGES:
         flat = {k: mark_ltr_runs(v) if isinstance(v, str) else v for k, v in flat.items()}
     return flat

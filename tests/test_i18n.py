@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
+from readiness import i18n
 from readiness.i18n import (
     MISSING,
     UN_LANGUAGES,
@@ -83,3 +84,15 @@ def test_only_a_value_that_is_one_figure_is_written_when_a_template_is_filled():
     # thousand and more, and must not be read again as a decimal.
     assert local_figure("Meta 7.1 de los ODS: 1.234", "es") == "Meta 7.1 de los ODS: 1.234"
     assert local_figure(2030, "fr") == 2030
+
+
+@pytest.mark.parametrize("lang", i18n.UN_LANGUAGES)
+def test_catalogue_reads_as_pyyamls_pure_python_loader_does(lang):
+    """messages() uses libyaml's loader for speed; it must give the same catalogue."""
+    import yaml
+
+    text = (i18n.LOCALES_DIR / f"{lang}.yaml").read_text(encoding="utf-8")
+    tree = i18n._flatten(yaml.load(text, Loader=yaml.SafeLoader))
+    if lang in i18n.RTL_LANGUAGES:
+        tree = {k: i18n.mark_ltr_runs(v) for k, v in tree.items()}
+    assert i18n.messages(lang) == tree
