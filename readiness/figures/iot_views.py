@@ -108,40 +108,88 @@ def iot_table(
     the peers and of the region's members with how many have a value."""
     year = int(result.year) if result.year is not None else int(values["year"].max())
     src = {s.id: s.name for s in catalogue.sources}
+    codes = iot_codes(catalogue)
+    chosen = latest_values(catalogue, values, codes, year)
+    own = {str(r["indicator"]): r for r in chosen[chosen["iso3"] == iso3].to_dict("records")}
+    # A table of values (economy x measure) gives every median at once.
+    grid = chosen.pivot(index="iso3", columns="indicator", values="value")
+    grid = grid.reindex(columns=codes)
+    beside = {k: _medians(grid, m) for k, m in (("peers", peers), ("region", region))}
+    mine = flags[flags["iso3"] == iso3]
     rows = []
-    for code in iot_codes(catalogue):
+    for code in codes:
         ind = catalogue.get(code)
-        sel = select_values(values, code, year, ind.window)
-        by_iso = sel.set_index("iso3")
-        note = value_notes(flags, code, sel, [iso3], lang)[iso3]
-        value = _number(by_iso["value"].get(iso3))
+        found = own.get(code, {})
+        value = _number(found.get("value"))
+        data_year = found.get("year", pd.NA)
+        note = _note(mine, code, value, data_year, lang)
         scored = code in result.normalised.columns
         if scored and bool(result.imputed.loc[iso3, code]):
             note = "; ".join(t for t in (note, translate(lang, "iot_profile.imputed")) if t)
         if pd.isna(value) and not note:
             note = translate(lang, "iot_profile.no_data")
-        peers_median, peers_n = _median(by_iso["value"], peers)
-        region_median, region_n = _median(by_iso["value"], region)
-        rows.append(
-            {
-                "code": code,
-                "indicator": ind.name,
-                "role": "index" if scored else "context",
-                "value": value,
-                "unit": ind.unit,
-                "year": by_iso["year"].get(iso3, pd.NA),
-                "source": "" if pd.isna(value) else src.get(str(by_iso.loc[iso3, "source"]), ""),
-                "normalised": _number(result.normalised.loc[iso3, code]) if scored else np.nan,
-                "note": note,
-                "peers_median": peers_median,
-                "peers_with_data": peers_n,
-                "region_median": region_median,
-                "region_with_data": region_n,
-            }
-        )
+        row = {
+            "code": code,
+            "indicator": ind.name,
+            "role": "index" if scored else "context",
+            "value": value,
+            "unit": ind.unit,
+            "year": data_year,
+            "source": "" if pd.isna(value) else src.get(str(found["source"]), ""),
+            "normalised": _number(result.normalised.loc[iso3, code]) if scored else np.nan,
+            "note": note,
+        }
+        for kind, (medians, counts) in beside.items():
+            row[f"{kind}_median"] = float(medians[code])
+            row[f"{kind}_with_data"] = int(counts[code])
+        rows.append(row)
     out = pd.DataFrame(rows)
     out["year"] = out["year"].astype("Int64")
     return out
+
+
+def latest_values(
+    catalogue: Catalogue, values: pd.DataFrame, codes: Sequence[str], year: int
+) -> pd.DataFrame:
+    """Per measure of `codes` and economy, the row `views.select_values` picks (the most recent
+    value in the measure's window up to `year`), all measures in one pass; with `indicator`."""
+    windows = {code: catalogue.get(code).window for code in codes}
+    rows = values[values["indicator"].isin(list(codes))]
+    window = rows["indicator"].astype(object).map(windows).to_numpy(dtype="int64")
+    rows = rows[(rows["year"] <= year) & (rows["year"].to_numpy() > year - window)]
+    rows = rows.sort_values(["indicator", "iso3", "year"], kind="stable")
+    rows = rows.drop_duplicates(["indicator", "iso3"], keep="last")
+    return rows[["indicator", "iso3", "value", "year", "source", "estimate"]].reset_index(drop=True)
+
+
+def _medians(grid: pd.DataFrame, members: Sequence[str]) -> tuple[pd.Series, pd.Series]:
+    """Per measure (a column of `grid`), the median of the members' values and how many have
+    one (NaN and 0 when none has)."""
+    part = grid.reindex(list(members))
+    return part.median(), part.notna().sum()
+
+
+def _note(mine: pd.DataFrame, code: str, value: float, year: object, lang: str) -> str:
+    """The flags of one economy's value of `code` as one text, as value_notes writes them:
+    `mine` is that economy's flags."""
+    hits = [
+        (flag, detail)
+        for indicator, flag, detail, flag_year in zip(
+            mine["indicator"], mine["flag"], mine["detail"], mine["year"], strict=True
+        )
+        if indicator == code
+        and (
+            flag == "not_applicable"
+            if np.isnan(value)
+            else flag != "not_applicable" and flag_year == year
+        )
+    ]
+    if np.isnan(value):
+        hits = hits[:1]
+    note = "; ".join(flag_text(lang, f, d) for f, d in hits)
+    if not note and np.isnan(value) and code in NOT_LISTED:
+        note = flag_text(lang, "not_listed")
+    return note
 
 
 @dataclass(frozen=True)

@@ -139,20 +139,28 @@ def _selected_of(ctx: Context, economies: Sequence[str]) -> pd.DataFrame:
     return frame.iloc[np.sort(np.concatenate(found))] if found else frame.iloc[:0]
 
 
-def _count(ctx: Context, iso3: str, code: str, value: object, year: object) -> str:
-    """The count behind a per-capita value (exchange points, networks, facilities): the value
-    times the population the build divided by. Empty where it is not a whole number (to 0.01),
-    as for address space stored with too few digits to give the count back."""
-    per = ctx.snapshot.catalogue.get(code).per
-    if per is None or is_missing(value) or is_missing(year):
-        return ""
-    keys = pd.DataFrame({"iso3": [iso3], "year": [int(to_float(year))]})
-    population = float(denominators(_values_of(ctx, [iso3]), per.by, keys)[0])
-    if population != population:  # NaN: no population to give the count back
-        return ""
-    count = to_float(value) * population / per.scale
-    whole = round(count)
-    return f"{whole:,}" if abs(count - whole) < 0.01 else ""
+def _counts(ctx: Context, iso3: str, rows: pd.DataFrame) -> dict[str, str]:
+    """Per measure, the count behind a per-capita value (exchange points, networks,
+    facilities): the value times the population the build divided by. Empty where it is not a
+    whole number (to 0.01), as for address space stored with too few digits to give the count
+    back. One look-up of the denominators per kind of denominator, not one per measure."""
+    catalogue = ctx.snapshot.catalogue
+    wanted: dict[str, list[tuple[str, float, int]]] = {}
+    for code, value, year in zip(rows["code"], rows["value"], rows["year"], strict=True):
+        per = catalogue.get(str(code)).per
+        if per is not None and not is_missing(value) and not is_missing(year):
+            wanted.setdefault(per.by, []).append((str(code), to_float(value), int(to_float(year))))
+    out = {}
+    for by, items in wanted.items():
+        keys = pd.DataFrame({"iso3": [iso3] * len(items), "year": [y for _, _, y in items]})
+        populations = denominators(_values_of(ctx, [iso3]), by, keys)
+        for (code, value, _), population in zip(items, populations, strict=True):
+            if population != population:  # NaN: no population to give the count back
+                continue
+            count = value * float(population) / catalogue.get(code).per.scale
+            whole = round(count)
+            out[code] = f"{whole:,}" if abs(count - whole) < 0.01 else ""
+    return out
 
 
 def _source_ids(ctx: Context, iso3: str) -> dict[tuple[str, int], str]:
@@ -239,6 +247,7 @@ def economy_tables(ctx: Context, iso3: str, lang: str) -> EconomyTables:
                 standing[f"{kind}_median"], standing[f"{kind}_scored"], len(members[kind])
             )
     sources = _source_ids(ctx, iso3)
+    counts = _counts(ctx, iso3, rows)
     indicators = []
     for r in rows.to_dict("records"):
         code = str(r["code"])
@@ -247,7 +256,7 @@ def economy_tables(ctx: Context, iso3: str, lang: str) -> EconomyTables:
             "Indicator": str(r["indicator"]),
             "Value": format_value(r["value"]),
             "Unit": str(r["unit"]),
-            "Count": _count(ctx, iso3, code, r["value"], r["year"]),
+            "Count": counts.get(code, ""),
             "Year": year,
             "Source": sources.get((code, int(year)), "") if year else "",
             "Note": str(r["note"]),
