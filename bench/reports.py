@@ -115,10 +115,11 @@ def _tree_cpu(root: int) -> dict[int, tuple[float, str]]:
     return out
 
 
-def _role(cmd: str) -> str:
+def _role(pid: int, root: int, cmd: str) -> str:
     if "chromium" in cmd or "chrome" in cmd:
         return "chromium"
-    return "writer processes" if "spawn_main" in cmd else "main process"
+    # The writers are forked (the same command line) or spawned; both are the root's children.
+    return "main process" if pid == root else "writer processes"
 
 
 def ldc_batch(tmp: Path) -> None:
@@ -150,8 +151,9 @@ def ldc_batch(tmp: Path) -> None:
         f"{out.stat().st_size / 1e6:.1f} MB; {_load()}"
     )
     roles: dict[str, float] = {}
-    for cpu, command in seen.values():
-        roles[_role(command)] = roles.get(_role(command), 0.0) + cpu
+    for pid, (cpu, command) in seen.items():
+        role = _role(pid, proc.pid, command)
+        roles[role] = roles.get(role, 0.0) + cpu
     split = ", ".join(f"{role} {cpu:.1f} s" for role, cpu in sorted(roles.items()))
     total = sum(roles.values())
     print(f"  CPU time of the batch: {total:.1f} s ({split}) on {os.cpu_count()} cores")

@@ -85,7 +85,7 @@ def _snapshot(args: argparse.Namespace):
 def _report(args: argparse.Namespace) -> int:
     from readiness.index.method import Method, load_method
     from readiness.reports.build import Subject, build_report, resolve_subject, scoring_context
-    from readiness.reports.export import BATCH_TABS, TABS, image_server
+    from readiness.reports.export import BATCH_RENDERS_PER_RELOAD, image_server
     from readiness.reports.writers import figure_images, write_report
 
     if args.batch and args.group is None:
@@ -109,7 +109,7 @@ def _report(args: argparse.Namespace) -> int:
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-studies") as reading,
         terminate_cleanly(),
         writers as writer,
-        image_server(BATCH_TABS if args.batch else TABS),
+        image_server(reload_every=BATCH_RENDERS_PER_RELOAD if args.batch else None),
     ):
         studies = reading.submit(published_studies, args.db)
         ctx = scoring_context(snapshot, args.year, method)
@@ -131,16 +131,15 @@ def _report(args: argparse.Namespace) -> int:
         def progress(k: int, iso3: str) -> None:
             print(f"[{k}/{len(members)}] {iso3}", file=sys.stderr, flush=True)
 
-        def prepare(iso3: str) -> tuple[Report, dict[str, bytes]]:
-            report = build_report(snapshot, Subject.economy(iso3), context=ctx, lang=args.lang)
-            return report, figure_images(report)
+        def build(iso3: str) -> Report:
+            return build_report(snapshot, Subject.economy(iso3), context=ctx, lang=args.lang)
 
         def write(report: Report, images: dict[str, bytes]) -> bytes | Future[bytes]:
             if writer is None:
                 return write_report(report, args.format, images)
             return writer.submit(write_file, report, args.format, images)
 
-        total = write_batch(out, members, write, prepare, args.format, progress)
+        total = write_batch(out, members, write, build, figure_images, args.format, progress)
     print(
         f"wrote {out} ({len(members)} reports, {total:,} bytes, "
         f"{time.perf_counter() - started:.1f} s)"
@@ -212,11 +211,10 @@ def warm_writer(fmt: str) -> None:
         importlib.import_module(f"readiness.reports.writers.{fmt}")
 
 
-# Members of a batch prepared at once (threads). Building then drawing one member (0.25 s +
-# 0.08 s of Python, then 0.3 s in chromium) is what the LDC batch waits on once the PDF writers
-# are fast, but two at once measured no faster on the shared 2 cores (37-43 s against 38-43 s
-# at load 4-6) and cost the main process 2-4 s more CPU time (two threads on one GIL).
-PREPARE_AHEAD = 1
+# Members of a batch built ahead of the one being written. One thread builds the reports (Python,
+# one member at a time: two at once only contend for the interpreter lock) while another has
+# chromium draw the charts of the report built before, so neither waits for the other.
+PREPARE_AHEAD = 2
 
 # Writer processes of a batch. Laying out a PDF (fpdf2's line breaking) costs more than building
 # a report and drawing its charts, so two writers keep both cores busy.
@@ -230,14 +228,12 @@ def writer_process(
     """Processes that write a batch's files beside the builder (None where none can start).
 
     Building a report, drawing its charts and writing its file are all Python and share one
-    interpreter lock; writing in processes of their own (spawned: the parent runs threads) lets
-    the files of earlier members be laid out while the next member is built and drawn. With
-    `warm` (a format), each process starts at once and prepares that format's writer.
+    interpreter lock; writing in processes of their own lets the files of earlier members be
+    laid out while the next member is built and drawn. With `warm` (a format), each process
+    starts at once and prepares that format's writer.
     """
     try:
-        pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
-        )
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_start_method())
     except (OSError, ValueError):
         yield None
         return
@@ -248,11 +244,22 @@ def writer_process(
         yield pool
 
 
+def _start_method() -> multiprocessing.context.BaseContext:
+    """Forked writers while this process has no thread but the main one: a fork has the
+    modules already imported (0.5 s of CPU time a writer, against 1 s to start Python and import
+    pandas again). Spawned otherwise (forking a process that runs threads can copy a held lock),
+    and where the platform cannot fork."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
 def write_batch(
     out: Path,
     members: list[str],
     write: Callable[[Report, dict[str, bytes]], bytes | Future[bytes]],
-    prepare: Callable[[str], tuple[Report, dict[str, bytes]]],
+    build: Callable[[str], Report],
+    draw: Callable[[Report], dict[str, bytes]],
     suffix: str,
     progress: Callable[[int, str], None] | None = None,
     in_flight: int = WRITERS,
@@ -260,27 +267,35 @@ def write_batch(
 ) -> int:
     """Write one report per member into a zip (written to a temporary name, then renamed).
 
-    The next `ahead` members' reports and charts are prepared in worker threads (chromium draws
-    while this thread hands finished ones to `write`).
-    `write` may return a Future (a writer process): up to `in_flight` files are then being
-    written while the next members are prepared; the zip takes them in the members' order,
-    stored without deflating when the format is compressed already (`COMPRESSED`).
+    A pipeline of threads: one `build`s the next `ahead` members' reports in order, another has
+    their charts drawn (`draw`: chromium works while the next report is built), and this thread
+    hands finished ones to `write`. `write` may return a Future (a writer process): up to
+    `in_flight` files are then being written while the next members are prepared; the zip
+    takes them in the members' order, stored without deflating when the format is compressed
+    already (`COMPRESSED`).
     """
     tmp = out.with_name(out.name + ".part")
     size = 0
     try:
         with (
-            ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="report-prepare") as pool,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-build") as builder,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-draw") as drawer,
             zipfile.ZipFile(tmp, "w", compression=_compression(suffix)) as zf,
         ):
-            upcoming = [pool.submit(prepare, iso3) for iso3 in members[:ahead]]
+
+            def prepare(iso3: str) -> Future[tuple[Report, dict[str, bytes]]]:
+                report = builder.submit(build, iso3)
+                # The drawer takes reports in the order the builder makes them.
+                return drawer.submit(lambda: (report.result(), draw(report.result())))
+
+            upcoming = [prepare(iso3) for iso3 in members[:ahead]]
             pending: list[tuple[str, bytes | Future[bytes]]] = []
             for k, iso3 in enumerate(members, start=1):
                 if progress is not None:
                     progress(k, iso3)
                 report, images = upcoming.pop(0).result()
                 if k + ahead <= len(members):
-                    upcoming.append(pool.submit(prepare, members[k + ahead - 1]))
+                    upcoming.append(prepare(members[k + ahead - 1]))
                 pending.append((f"{report.filename_stem}.{suffix}", write(report, images)))
                 while len(pending) > max(1, in_flight):
                     size += _store(zf, *pending.pop(0))

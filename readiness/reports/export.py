@@ -64,14 +64,19 @@ def configure_plotly() -> None:
     pio.defaults.mathjax = None
 
 
-# Tabs of the one chromium: a second tab renders figures side by side but slows start-up (each
-# tab loads plotly.js), so it pays only for batches.
+# Tabs of the one chromium. A second tab draws figures side by side but costs start-up (each tab
+# loads plotly.js, about 1 s of CPU time): the LDC batch, whose reports are built while the
+# previous one's charts are drawn, measured no faster with two tabs (27.0 s against 27.4 s,
+# medians of 3) and used 1.5-2 s more CPU time.
 TABS = 1
-BATCH_TABS = 2
 
 
-# A tab reloads its page (plotly.js, about 4.6 MB of script) only after this many figures.
+# A tab reloads its page (plotly.js, about 4.6 MB of script) only after this many figures: a
+# long-lived dashboard's browser. A batch, which closes its browser at the end, reloads far less
+# often: with a reload every 64 figures the LDC batch's 180 charts took 26.9 s, without 25.7 s
+# (medians of 3).
 RENDERS_PER_RELOAD = 64
+BATCH_RENDERS_PER_RELOAD = 512
 
 
 # Chromium under load (a batch scoring data while its writer processes start) has been seen to
@@ -86,7 +91,8 @@ ATTEMPTS = 2  # browsers tried for one list of figures before giving up
 
 @functools.cache
 def _kaleido_class() -> type:
-    """kaleido.Kaleido, but a tab is reloaded every RENDERS_PER_RELOAD figures, not after each.
+    """kaleido.Kaleido, but a tab is reloaded every `reload_every` (RENDERS_PER_RELOAD) figures,
+    not after each.
 
     kaleido reloads a tab's page after every figure, which costs more than drawing a bar chart
     (0.2-0.4 s against 0.05-0.1 s) and makes each map fetch and parse its topojson again.
@@ -99,10 +105,11 @@ def _kaleido_class() -> type:
 
     class Kaleido(kaleido.Kaleido):
         _renders = 0
+        reload_every: int | None = None
 
         async def _return_kaleido_tab(self, tab: Any) -> None:
             self._renders += 1
-            if self._renders % RENDERS_PER_RELOAD == 0:
+            if self._renders % (self.reload_every or RENDERS_PER_RELOAD) == 0:
                 await asyncio.wait_for(tab.reload(), RELOAD_TIMEOUT)
             await self.tabs_ready.put(tab)
 
@@ -115,17 +122,19 @@ class _Browser:
     Start-up begins at construction and runs while the caller goes on (scoring, say).
     """
 
-    def __init__(self, tabs: int) -> None:
+    def __init__(self, tabs: int, reload_every: int | None = None) -> None:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
             target=self._loop.run_forever, daemon=True, name="readiness-kaleido"
         )
         self._thread.start()
         self._kaleido: Any = None
+        self._reload_every = reload_every
         self._opened = asyncio.run_coroutine_threadsafe(self._open(tabs), self._loop)
 
     async def _open(self, tabs: int) -> None:
         self._kaleido = _kaleido_class()(n=tabs, mathjax=False, timeout=FIGURE_TIMEOUT)
+        self._kaleido.reload_every = self._reload_every
         await self._kaleido.open()
 
     def render(self, jobs: Sequence[tuple[Any, dict[str, Any]]]) -> list[bytes]:
@@ -178,16 +187,16 @@ class _Renderer:
     out replaces it, the others retry on the replacement.
     """
 
-    def __init__(self, tabs: int = TABS) -> None:
+    def __init__(self, tabs: int = TABS, reload_every: int | None = None) -> None:
         # choreographer logs a traceback for a garbled browser message it then ignores (seen
         # when chromium is busy); a user of the CLI should not see it. Import first: its logging
         # library installs its own logger class, which a plain getLogger would pre-empt.
         import choreographer.channels.pipe
 
         logging.getLogger(choreographer.channels.pipe.__name__).setLevel(logging.CRITICAL)
-        self._tabs = tabs
+        self._tabs, self._reload_every = tabs, reload_every
         self._swap = threading.Lock()
-        self.browser = _Browser(tabs)
+        self.browser = _Browser(tabs, reload_every)
         self.restarts = 0
 
     def render(self, jobs: Sequence[tuple[Any, dict[str, Any]]]) -> list[bytes]:
@@ -212,7 +221,7 @@ class _Renderer:
             logging.getLogger(__name__).warning(
                 "chromium stopped answering; starting a new one and drawing the charts again"
             )
-            self.browser = _Browser(self._tabs)
+            self.browser = _Browser(self._tabs, self._reload_every)
             self.restarts += 1
         stuck.close(wait=5.0)
 
@@ -226,8 +235,9 @@ _lock = threading.Lock()
 
 
 @contextlib.contextmanager
-def image_server(tabs: int = TABS) -> Iterator[None]:
-    """Keep one chromium open for every export inside the block.
+def image_server(tabs: int = TABS, reload_every: int | None = None) -> Iterator[None]:
+    """Keep one chromium open for every export inside the block (its tabs reloaded every
+    `reload_every` figures, default RENDERS_PER_RELOAD).
 
     The browser starts in a background thread at once, so work done inside the block before
     the first export (loading and scoring data) overlaps its start-up. Blocks nest and may run
@@ -238,7 +248,7 @@ def image_server(tabs: int = TABS) -> Iterator[None]:
     os.environ.setdefault("BROWSER_PATH", browser_path())
     with _lock:
         if _renderer is None:
-            _renderer = _Renderer(tabs)
+            _renderer = _Renderer(tabs, reload_every)
             _cache = {}
         _users += 1
     try:

@@ -117,6 +117,31 @@ def test_tabs_are_reused_without_a_reload_and_draw_the_same_bytes(monkeypatch):
     assert warm[:2] == fresh  # byte for byte what a browser of its own draws
 
 
+def test_a_batchs_server_reloads_its_tab_as_often_as_it_is_told(monkeypatch):
+    """image_server(reload_every=N) reloads the page after every N figures (a batch: rarely);
+    without it, every RENDERS_PER_RELOAD (a dashboard's long-lived browser)."""
+    from kaleido._kaleido_tab._tab import _KaleidoTab
+
+    reloads = []
+    real_reload = _KaleidoTab.reload
+
+    async def counted(self):
+        reloads.append(1)
+        return await real_reload(self)
+
+    monkeypatch.setattr(_KaleidoTab, "reload", counted)
+    monkeypatch.setattr(export, "RENDERS_PER_RELOAD", 3)
+    figs = [go.Figure(go.Bar(x=["a", "b"], y=[v, 1])) for v in range(5)]
+    with export.image_server(reload_every=2):
+        batch = [export.figure_png(f, 300, 200, 1) for f in figs]
+    assert len(reloads) == 2  # after figures 2 and 4
+    reloads.clear()
+    with export.image_server():
+        default = [export.figure_png(f, 300, 200, 1) for f in figs]
+    assert len(reloads) == 1  # after figure 3
+    assert batch == default  # a reload does not change what is drawn
+
+
 def test_keep_warm_holds_one_browser_until_it_cools():
     export.keep_warm(60)
     renderer = export._renderer
