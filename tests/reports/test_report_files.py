@@ -314,3 +314,30 @@ def test_missing_glyphs_become_question_marks():
     assert pdf_label("Côte d’Ivoire Türkiye") == "Côte d’Ivoire Türkiye"
     assert pdf_label("中国 Россия مصر") == "中国 Россия مصر"  # Noto fallbacks (Debian fonts-noto-*)
     assert pdf_label("\U00013000 Egypt") == "? Egypt"  # a hieroglyph: no font has it
+
+
+@needs_chromium
+def test_a_chart_drawn_for_one_member_is_not_built_again_for_the_next(snapshot):
+    """A batch builds each report's figures with the report (build_charts) and draws them
+    apart (draw_charts): a chart the previous member drew (their region's study counts) is
+    taken as drawn, not built and drawn again."""
+    from readiness.reports.export import image_server
+    from readiness.reports.writers import build_charts, draw_charts
+
+    ctx = scoring_context(snapshot)
+    first, second = (
+        build_report(snapshot, Subject.economy(m), context=ctx) for m in ("BDI", "RWA")
+    )
+    assert not build_charts(first).kept  # no server open: nothing is kept
+    with image_server():
+        charts = build_charts(first)
+        assert not charts.kept and len(charts.todo) == len(charts.keys)
+        drawn = draw_charts(charts)
+        again = build_charts(second)
+        assert again.kept, "the region's chart is kept from the first member"
+        for key, png in again.kept.items():
+            assert png == drawn[key]
+        assert len(again.todo) == len(again.keys) - len(again.kept)
+        images = draw_charts(again)
+    assert list(images) == list(again.keys)
+    assert all(png.startswith(b"\x89PNG") for png in images.values())

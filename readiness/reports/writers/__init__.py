@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from readiness.errors import ReadinessError
@@ -23,6 +24,57 @@ MEDIA_TYPES = {
 REPORT_SCALE = 1.25
 
 
+@dataclass(frozen=True)
+class Charts:
+    """A report's charts on their way to images: the figures built (Python), not yet drawn.
+
+    `keys` are every figure's image key in report order; `kept` the images an earlier report
+    drew already (a batch's region chart); `todo` (image key, spec key, figure, width,
+    height) the figures chromium still has to draw.
+    """
+
+    keys: tuple[str, ...]
+    kept: dict[str, bytes]
+    todo: tuple[tuple[str, str, Any, int, int], ...]
+
+
+def build_charts(report: Report, progress: Callable[[int, int, str], None] | None = None) -> Charts:
+    """The report's figures built, each not drawn already (`draw_charts` draws them).
+
+    A batch builds them with the report, in its builder thread, so the thread that waits for
+    chromium only waits; `progress(done, total, title)` is called before each figure.
+    """
+    from readiness.figures.report_charts import figure_size
+    from readiness.reports.export import kept_png
+
+    todo = [(section.key, spec) for section in report.sections for spec in section.figures]
+    kept: dict[str, bytes] = {}
+    jobs = []
+    for k, (key, spec) in enumerate(todo):
+        if progress is not None:
+            progress(k, len(todo), spec.title)
+        same = spec_key(spec, report.lang)
+        png = kept_png(same)
+        if png is not None:  # the same chart as another report's (a batch's region chart)
+            kept[image_key(key, spec.key)] = png
+            continue
+        fig = chart(spec)
+        jobs.append((image_key(key, spec.key), same, fig, *figure_size(fig)))
+    keys = tuple(image_key(key, spec.key) for key, spec in todo)
+    return Charts(keys, kept, tuple(jobs))
+
+
+def draw_charts(charts: Charts) -> dict[str, bytes]:
+    """Every figure of `build_charts` as PNG, keyed by `image_key(section, figure)`."""
+    from readiness.reports.export import figure_pngs, keep_png
+
+    out = dict(charts.kept)
+    jobs = [(fig, width, height) for _, _, fig, width, height in charts.todo]
+    for (name, same, *_), png in zip(charts.todo, figure_pngs(jobs, REPORT_SCALE), strict=True):
+        out[name] = keep_png(same, png)
+    return {name: out[name] for name in charts.keys}
+
+
 def figure_images(
     report: Report, progress: Callable[[int, int, str], None] | None = None
 ) -> dict[str, bytes]:
@@ -30,26 +82,7 @@ def figure_images(
 
     `progress(done, total, title)` is called before each figure (for a progress bar).
     """
-    from readiness.figures.report_charts import figure_size
-    from readiness.reports.export import figure_pngs, keep_png, kept_png
-
-    todo = [(section.key, spec) for section in report.sections for spec in section.figures]
-    out: dict[str, bytes] = {}
-    jobs, drawn = [], []
-    for k, (key, spec) in enumerate(todo):
-        if progress is not None:
-            progress(k, len(todo), spec.title)
-        same = spec_key(spec, report.lang)
-        png = kept_png(same)
-        if png is not None:  # the same chart as another report's (a batch's region chart)
-            out[image_key(key, spec.key)] = png
-            continue
-        fig = chart(spec)
-        jobs.append((fig, *figure_size(fig)))
-        drawn.append((image_key(key, spec.key), same))
-    for (name, same), png in zip(drawn, figure_pngs(jobs, REPORT_SCALE), strict=True):
-        out[name] = keep_png(same, png)
-    return {image_key(key, spec.key): out[image_key(key, spec.key)] for key, spec in todo}
+    return draw_charts(build_charts(report, progress))
 
 
 def spec_key(spec: FigureSpec, lang: str) -> str:
@@ -103,6 +136,7 @@ def write_report(report: Report, fmt: str, images: Mapping[str, bytes] | None = 
 
 
 __all__ = [
-    "FORMATS", "MEDIA_TYPES", "ReportFormat", "chart", "figure_images", "image_key",
+    "FORMATS", "MEDIA_TYPES", "Charts", "ReportFormat", "build_charts", "chart", "draw_charts",
+    "figure_images", "image_key",
     "label_separator", "write_report",
 ]  # fmt: skip
