@@ -296,7 +296,9 @@ def economy_gaps(
         u = units.get_indexer(pd.Index(wanted))
     else:
         u = np.arange(len(units))
-    obs = inputs.observed[:, :, k]
+    # Trends of the economies asked for only (each economy's trend is its own): a report asks for
+    # one economy, and fitting all 218 cost it 5-10 ms a call.
+    obs = inputs.observed[np.ix_(np.arange(inputs.observed.shape[0]), u, k)]
     pace, n_pts, first, last = fit_trends(obs, inputs.years, ref_year, window, min_points)
     value = inputs.values[t][np.ix_(u, k)]
     data_year = inputs.value_years[t][np.ix_(u, k)]
@@ -305,7 +307,7 @@ def economy_gaps(
     t_year = np.array([_target_year(inputs.targets, inputs.codes[j]) for j in k])
     prog = progress(value, target, direction, baseline)
     anchor = np.where(np.isnan(data_year), ref_year, data_year)
-    reach, look, needed = outlook(value, anchor, pace[u], target, direction, t_year)
+    reach, look, needed = outlook(value, anchor, pace, target, direction, t_year)
     names = inputs.snapshot._names()
     n_c = len(k)
     out = pd.DataFrame(
@@ -322,10 +324,10 @@ def economy_gaps(
             "gap": gap(value, target, direction).reshape(-1),
             "to_go": (1.0 - prog).reshape(-1),
             "band": np.where(direction == 0, "", inputs.targets.band(prog)).reshape(-1),
-            "trend": pace[u].reshape(-1),
-            "trend_n": n_pts[u].reshape(-1),
-            "trend_from": _years(np.where(np.isnan(pace), np.nan, first)[u]),
-            "trend_to": _years(np.where(np.isnan(pace), np.nan, last)[u]),
+            "trend": pace.reshape(-1),
+            "trend_n": n_pts.reshape(-1),
+            "trend_from": _years(np.where(np.isnan(pace), np.nan, first)),
+            "trend_to": _years(np.where(np.isnan(pace), np.nan, last)),
             "reach_year": pd.array(reach.reshape(-1), dtype="Float64").astype("Int64"),
             "outlook": look.reshape(-1),
             "required_pace": needed.reshape(-1),

@@ -169,3 +169,15 @@ def test_a_user_group_cannot_hide_behind_a_standard_code(inputs):
     fake = custom_group("LDC", "not the LDCs", ["FRA", "DEU"], inputs.snapshot.countries)
     with pytest.raises(ReadinessError, match="standard group"):
         gap_table(inputs, [fake], [2023])
+
+
+def test_an_economys_trend_is_its_own_whoever_else_is_asked_for(inputs):
+    """economy_gaps fits trends for the economies asked for only: a few of them give the same
+    rows as the whole table, in the order asked."""
+    codes = list(inputs.codes)
+    whole = economy_gaps(inputs, 2024, codes=codes).set_index(["iso3", "code"])
+    few = economy_gaps(inputs, 2024, ["MWI", "KEN", "FJI"], codes=codes)
+    assert list(dict.fromkeys(few["iso3"])) == ["MWI", "KEN", "FJI"]
+    assert few["trend"].notna().any()
+    expected = whole.loc[list(zip(few["iso3"], few["code"], strict=True))].reset_index()
+    pd.testing.assert_frame_equal(few, expected[few.columns])
