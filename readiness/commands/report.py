@@ -221,7 +221,8 @@ PREPARE_AHEAD = 2
 # Writer processes of a batch, and files handed to them before the builder waits for the oldest.
 # Laying out a PDF takes one process about 0.3 s a member, less than building the member's
 # report and drawing its charts (about 0.5 s): one writer keeps up, and the LDC batch measured
-# faster with one than with two (23.6 s against 24.8 s, medians of 4; 2.3 s less CPU time).
+# faster with one than with two (23.6 s against 24.8 s, medians of 4; 2.3 s less CPU time in
+# the Python processes).
 WRITERS = 1
 IN_FLIGHT = 2
 

@@ -66,8 +66,7 @@ def configure_plotly() -> None:
 
 # Tabs of the one chromium. A second tab draws figures side by side but costs start-up (each tab
 # loads plotly.js, about 1 s of CPU time): the LDC batch, whose reports are built while the
-# previous one's charts are drawn, measured no faster with two tabs (27.0 s against 27.4 s,
-# medians of 3) and used 1.5-2 s more CPU time.
+# previous one's charts are drawn, took 24.5 s with one tab and 26.2 s with two (medians of 4).
 TABS = 1
 
 
