@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from readiness.data.catalogue import Catalogue
-from readiness.figures.views import select_values
+from readiness.figures.views import latest_values, select_values
 from readiness.i18n import flag_text, translate
 from readiness.index.result import Result
 
@@ -109,7 +109,7 @@ def iot_table(
     year = int(result.year) if result.year is not None else int(values["year"].max())
     src = {s.id: s.name for s in catalogue.sources}
     codes = iot_codes(catalogue)
-    chosen = latest_values(catalogue, values, codes, year)
+    chosen = latest_values(values, {c: catalogue.get(c).window for c in codes}, year)
     own = {str(r["indicator"]): r for r in chosen[chosen["iso3"] == iso3].to_dict("records")}
     # A table of values (economy x measure) gives every median at once.
     grid = chosen.pivot(index="iso3", columns="indicator", values="value")
@@ -146,20 +146,6 @@ def iot_table(
     out = pd.DataFrame(rows)
     out["year"] = out["year"].astype("Int64")
     return out
-
-
-def latest_values(
-    catalogue: Catalogue, values: pd.DataFrame, codes: Sequence[str], year: int
-) -> pd.DataFrame:
-    """Per measure of `codes` and economy, the row `views.select_values` picks (the most recent
-    value in the measure's window up to `year`), all measures in one pass; with `indicator`."""
-    windows = {code: catalogue.get(code).window for code in codes}
-    rows = values[values["indicator"].isin(list(codes))]
-    window = rows["indicator"].astype(object).map(windows).to_numpy(dtype="int64")
-    rows = rows[(rows["year"] <= year) & (rows["year"].to_numpy() > year - window)]
-    rows = rows.sort_values(["indicator", "iso3", "year"], kind="stable")
-    rows = rows.drop_duplicates(["indicator", "iso3"], keep="last")
-    return rows[["indicator", "iso3", "value", "year", "source", "estimate"]].reset_index(drop=True)
 
 
 def _medians(grid: pd.DataFrame, members: Sequence[str]) -> tuple[pd.Series, pd.Series]:

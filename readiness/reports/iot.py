@@ -123,16 +123,13 @@ def _selected_of(ctx: Context, economies: Sequence[str]) -> pd.DataFrame:
     recent value in the measure's window up to the reference year), picked once per context for
     every economy: the table selects the same rows from them as from all values."""
     from readiness.figures.iot_views import iot_codes
-    from readiness.figures.views import select_values
+    from readiness.figures.views import latest_values
 
     key = ("iot", "selected")
     if key not in ctx.memo:
         catalogue, values = ctx.snapshot.catalogue, _iot_values(ctx)
-        picked = []
-        for code in iot_codes(catalogue):
-            chosen = select_values(values, code, ctx.year, catalogue.get(code).window)
-            picked.append(chosen.assign(indicator=code))
-        frame = pd.concat(picked, ignore_index=True)[list(values.columns)]
+        windows = {code: catalogue.get(code).window for code in iot_codes(catalogue)}
+        frame = latest_values(values, windows, ctx.year)[list(values.columns)]
         ctx.memo[key] = (frame, frame.groupby("iso3", observed=True, sort=False).indices)
     frame, rows = ctx.memo[key]
     found = [rows[e] for e in dict.fromkeys(economies) if e in rows]

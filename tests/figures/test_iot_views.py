@@ -9,7 +9,7 @@ import pytest
 
 from readiness.data.groups import standard_groups
 from readiness.figures import iot_views
-from readiness.figures.views import select_values
+from readiness.figures.views import latest_values, select_values
 from readiness.gaps.cube import gap_inputs
 from readiness.gaps.peers import find_peers
 from readiness.i18n import flag_text, translate
@@ -170,3 +170,16 @@ def test_map_notes_count_the_not_applicable(snapshot, result):
     assert rows.loc["RWA", "note"] == translate("en", "term.flag.not_applicable")
     assert np.isnan(rows.loc["RWA", "value"])
     assert (rows.loc[rows["value"].notna(), "note"] == "").all()
+
+
+def test_all_measures_at_once_pick_what_each_measure_alone_picks(snapshot):
+    """views.latest_values (the IoT table's one pass) picks, measure by measure, the rows that
+    select_values picks for that measure alone."""
+    codes = iot_views.iot_codes(snapshot.catalogue)
+    windows = {c: snapshot.catalogue.get(c).window for c in codes}
+    together = latest_values(snapshot.values, windows, YEAR)
+    assert set(together["indicator"]) == set(codes)
+    for code in codes:
+        alone = select_values(snapshot.values, code, YEAR, windows[code])
+        mine = together[together["indicator"] == code].drop(columns="indicator")
+        pd.testing.assert_frame_equal(mine.reset_index(drop=True), alone)
