@@ -55,22 +55,13 @@ def value_notes(
     """
     mine = flags[flags["indicator"] == code]
     chosen = selected.set_index("iso3").reindex(list(economies))
-    out = pd.Series("", index=chosen.index, dtype=object)
-    for key, rows in mine.groupby("iso3"):
-        iso3 = str(key)
-        if iso3 not in out.index:
-            continue
-        value, year = _number(chosen.loc[iso3, "value"]), chosen.loc[iso3, "year"]
-        if np.isnan(value):
-            hit = rows[rows["flag"] == "not_applicable"].head(1)
-        else:
-            hit = rows[(rows["year"] == year) & (rows["flag"] != "not_applicable")]
-        out[iso3] = "; ".join(flag_text(lang, f, d) for f, d in zip(hit["flag"], hit["detail"],
-                                                                       strict=True))  # fmt: skip
-    if code in NOT_LISTED:
-        missing = chosen["value"].isna() & (out == "")
-        out[missing] = flag_text(lang, "not_listed")
-    return out
+    flagged = {str(k): rows for k, rows in mine.groupby("iso3")}
+    none = mine.iloc[:0]
+    notes = [
+        _note(flagged.get(str(iso3), none), code, _number(value), year, lang)
+        for iso3, value, year in zip(chosen.index, chosen["value"], chosen["year"], strict=True)
+    ]
+    return pd.Series(notes, index=chosen.index, dtype=object)
 
 
 def map_notes(
@@ -156,8 +147,8 @@ def _medians(grid: pd.DataFrame, members: Sequence[str]) -> tuple[pd.Series, pd.
 
 
 def _note(mine: pd.DataFrame, code: str, value: float, year: object, lang: str) -> str:
-    """The flags of one economy's value of `code` as one text, as value_notes writes them:
-    `mine` is that economy's flags."""
+    """The flags of one economy's value of `code` (of data year `year`) as one text, by
+    value_notes' rule: `mine` is that economy's flags."""
     hits = [
         (flag, detail)
         for indicator, flag, detail, flag_year in zip(
