@@ -10,7 +10,7 @@ The store limits how often one session and one workshop may submit.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import streamlit as st
 
@@ -84,15 +84,8 @@ def _study_fields() -> None:
     left, right = st.columns(2)
     with left:
         _text("year")
-    right.selectbox(
-        t("experiences_submit.stage"),
-        options=list(STAGES),
-        index=None,
-        key=f"{KEY}stage",
-        format_func=option_label("experiences.stage."),
-        placeholder=t("experiences_submit.choose"),
-        help=t("experiences_submit.stage_help"),
-    )
+    with right:
+        _choice("stage", STAGES, option_label("experiences.stage."))
     _text("summary", area=True)
     _text("outcomes", area=True)
 
@@ -116,34 +109,35 @@ def _factor_fields(side: str) -> None:
 def _source_fields() -> None:
     st.markdown(f"**{t('experiences_submit.source')}**")
     st.caption(t("experiences_submit.source_help"))
-    st.selectbox(
-        t("experiences_submit.source_type"),
-        options=list(SOURCE_TYPES),
-        index=None,
-        key=f"{KEY}source_type",
-        format_func=source_type_label(),
-        placeholder=t("experiences_submit.choose"),
-    )
+    _choice("source_type", SOURCE_TYPES, source_type_label(), hint=False)
     for field in SOURCE_FIELDS:
         _text(field)
 
 
 def _about_fields() -> None:
-    st.selectbox(
-        t("experiences_submit.role"),
-        options=list(ROLES),
-        index=None,
-        key=f"{KEY}role",
-        format_func=option_label("experiences.role."),
-        placeholder=t("experiences_submit.choose"),
-        help=t("experiences_submit.role_help"),
-    )
+    _choice("role", ROLES, option_label("experiences.role."))
     st.text_input(
         t("experiences_submit.workshop"),
         key=WORKSHOP,
         help=t("experiences_submit.workshop_help"),
     )
     st.caption(t("experiences_submit.privacy"))
+
+
+def _choice(
+    field: str, options: Sequence[str], label_of: Callable[[str], str], *, hint: bool = True
+) -> None:
+    """One choice from a closed list, nothing chosen at first (experiences_submit.<field>, and
+    its <field>_help with `hint`)."""
+    st.selectbox(
+        t(f"experiences_submit.{field}"),
+        options=list(options),
+        index=None,
+        key=f"{KEY}{field}",
+        format_func=label_of,
+        placeholder=t("experiences_submit.choose"),
+        help=t(f"experiences_submit.{field}_help") if hint else None,
+    )
 
 
 def _text(field: str, *, area: bool = False) -> None:
