@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,6 +141,19 @@ def denominators(values: pd.DataFrame, by: str, keys: pd.DataFrame) -> np.ndarra
         right_on="by_year", by="iso3", direction="backward", tolerance=PER_LOOKBACK,
     )  # fmt: skip
     return joined.sort_values("row")["by_value"].to_numpy(dtype=float)
+
+
+def latest_values(values: pd.DataFrame, windows: Mapping[str, int], year: int) -> pd.DataFrame:
+    """Per indicator (a key of `windows`, the value its window) and economy, the most recent
+    value in the window ending at `year` (indicator, iso3, value, year, source, estimate): what
+    `figures.views.select_values` picks for one indicator, for several in one pass."""
+    rows = values[values["indicator"].isin(list(windows))]
+    window = rows["indicator"].astype(object).map(windows).to_numpy(dtype="int64")
+    rows = rows[(rows["year"] <= year) & (rows["year"].to_numpy() > year - window)]
+    rows = rows.sort_values(["indicator", "iso3", "year"], kind="stable").drop_duplicates(
+        ["indicator", "iso3"], keep="last"
+    )
+    return rows[["indicator", "iso3", "value", "year", "source", "estimate"]].reset_index(drop=True)
 
 
 def empty_flags() -> pd.DataFrame:

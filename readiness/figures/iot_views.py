@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from readiness.data.catalogue import Catalogue
-from readiness.figures.views import latest_values, select_values
+from readiness.data.snapshot import latest_values
+from readiness.figures.views import select_values
 from readiness.i18n import flag_text, translate
 from readiness.index.result import Result
 

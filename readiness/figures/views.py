@@ -14,6 +14,7 @@ import pandas as pd
 
 from readiness.data.catalogue import INDEX_CODE, Catalogue
 from readiness.data.groups import Group, group_mean
+from readiness.data.snapshot import latest_values
 from readiness.index.result import Result
 
 AGGREGATE_KINDS = ("index", "pillar")
@@ -66,18 +67,6 @@ def is_aggregate(code: str, catalogue: Catalogue) -> bool:
 def select_values(values: pd.DataFrame, code: str, year: int, window: int) -> pd.DataFrame:
     """Each economy's most recent value of `code` in the `window` years ending at `year`."""
     return latest_values(values, {code: window}, year).drop(columns="indicator")
-
-
-def latest_values(values: pd.DataFrame, windows: Mapping[str, int], year: int) -> pd.DataFrame:
-    """`select_values` of several indicators in one pass: per indicator (a key of `windows`, the
-    value its window) and economy, the most recent value in the window ending at `year`."""
-    rows = values[values["indicator"].isin(list(windows))]
-    window = rows["indicator"].astype(object).map(windows).to_numpy(dtype="int64")
-    rows = rows[(rows["year"] <= year) & (rows["year"].to_numpy() > year - window)]
-    rows = rows.sort_values(["indicator", "iso3", "year"], kind="stable")
-    rows = rows.drop_duplicates(["indicator", "iso3"], keep="last")
-    columns = ["indicator", "iso3", "value", "year", "source", "estimate"]
-    return rows[columns].reset_index(drop=True)
 
 
 def _rank(values: pd.Series, direction: int) -> pd.Series:

@@ -122,8 +122,8 @@ def _selected_of(ctx: Context, economies: Sequence[str]) -> pd.DataFrame:
     """Of these economies, the one row per IoT measure the profile's table selects (the most
     recent value in the measure's window up to the reference year), picked once per context for
     every economy: the table selects the same rows from them as from all values."""
+    from readiness.data.snapshot import latest_values
     from readiness.figures.iot_views import iot_codes
-    from readiness.figures.views import latest_values
 
     key = ("iot", "selected")
     if key not in ctx.memo:

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from readiness.data.groups import standard_groups
+from readiness.data.snapshot import latest_values
 from readiness.figures import iot_views
-from readiness.figures.views import latest_values, select_values
+from readiness.figures.views import select_values
 from readiness.gaps.cube import gap_inputs
 from readiness.gaps.peers import find_peers
 from readiness.i18n import flag_text, translate
